@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies are kept to swift-argument-parser alone: everything else (HTTP server for the
+// stand-in, JSON reading, gzip) is either Foundation, a system library, or small enough to own.
+let package = Package(
+    name: "fink-export",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fink-export", targets: ["fink-export"]),
+        .executable(name: "fink-standin", targets: ["fink-standin"]),
+        .library(name: "FinkExport", targets: ["FinkExport"]),
+        .library(name: "FinkStandin", targets: ["FinkStandin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The column catalogue in Schemas/ is compiled into Swift at build time.
+        .executableTarget(name: "schema-codegen", path: "Sources/schema-codegen"),
+        .plugin(name: "SchemaCodegenPlugin", capability: .buildTool(),
+                dependencies: ["schema-codegen"], path: "Plugins/SchemaCodegenPlugin"),
+
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Core: query, client, transport, schema, mapper, batch, sink protocol, registry, pipeline.
+        .target(name: "FinkExport", path: "Sources/FinkExport",
+                plugins: ["SchemaCodegenPlugin"]),
+        // Plumbing shared by file sinks: buffered (optionally gzip) output, text number formatting.
+        .target(name: "SinkSupport", dependencies: ["FinkExport", "CZlib"], path: "Sources/SinkSupport"),
+        .target(name: "CSVSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/CSVSink"),
+        .target(name: "JSONLinesSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/JSONLinesSink"),
+
+        // A Fink-compatible API over a seeded dataset: used by --sample, tests and benchmarks.
+        .target(name: "FinkStandin", dependencies: ["FinkExport"], path: "Sources/FinkStandin"),
+
+        .executableTarget(name: "fink-export", dependencies: [
+            "FinkExport", "CSVSink", "JSONLinesSink", "FinkStandin",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/fink-export"),
+        .executableTarget(name: "fink-standin", dependencies: [
+            "FinkStandin",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/fink-standin"),
+
+        .testTarget(name: "FinkExportTests", dependencies: [
+            "FinkExport", "CSVSink", "JSONLinesSink", "SinkSupport", "FinkStandin", "fink-export",
+        ], path: "Tests/FinkExportTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,88 @@
+import FinkExport
+import Foundation
+import SinkSupport
+
+/// Writes one table as CSV.
+final class CSVWriter: TableWriter {
+    private let destination: SinkDestination
+    private let output: ByteOutput
+    private let lineEnd: [UInt8]
+    private var table: String?
+
+    init(destination: SinkDestination, options: SinkOptions) throws {
+        self.destination = destination
+        lineEnd = options["line-terminator"] == "lf" ? [0x0A] : [0x0D, 0x0A]
+        output = try ByteOutput(url: destination.stagingURL, displayPath: destination.finalURL.path,
+                                gzip: CompressionOption.isGzip(options, finalPath: destination.finalURL.path))
+    }
+
+    func beginTable(_ schema: TableSchema) throws {
+        guard table == nil else {
+            throw SinkError.usage("csv holds one table per file; \(destination.finalURL.path) already holds \(table!)")
+        }
+        table = schema.name
+        try output.append { out in
+            for (index, field) in schema.fields.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                var name = field.name
+                name.withUTF8 { Self.appendField($0, to: &out) }
+            }
+            out.append(contentsOf: lineEnd)
+        }
+    }
+
+    func write(_ batch: RecordBatch) throws {
+        let columns = batch.columns
+        for row in 0 ..< batch.rowCount {
+            try output.append { out in
+                for (index, column) in columns.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    guard column.isValid(row) else { continue }
+                    switch column.values {
+                    case .integer(let values): TextFormatting.appendInteger(values[row], to: &out)
+                    case .real(let values): TextFormatting.appendDouble(values[row], to: &out)
+                    case .boolean(let values): out.append(contentsOf: values[row] ? Self.trueBytes : Self.falseBytes)
+                    case .text(let text): text.withBytes(of: row) { Self.appendField($0, to: &out) }
+                    }
+                }
+                out.append(contentsOf: lineEnd)
+            }
+        }
+    }
+
+    func endTable() throws -> [String: Int] {
+        [:]
+    }
+
+    func finish(provenance: Provenance) throws {
+        try output.close()
+        try Sidecar.write(provenance, table: table, beside: destination)
+    }
+
+    func close() {
+        output.discard()
+    }
+
+    private static let trueBytes = Array("true".utf8)
+    private static let falseBytes = Array("false".utf8)
+
+    /// Appends a field, quoted when it holds a comma, a quote or a line break, or is empty
+    /// (so an empty string differs from a missing value).
+    static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var needsQuotes = bytes.isEmpty
+        for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        guard needsQuotes else {
+            out.append(contentsOf: bytes)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,280 @@
+/// Turns the records of one table, as readers walk them, into typed ``RecordBatch``es.
+///
+/// It is the ``RecordHandler`` both the JSON and the CSV reader feed: every value is
+/// converted to its column's type on the way in, feature strings are expanded, absent keys
+/// become nulls, and a full batch is handed to `emit` so memory stays bounded.
+///
+/// The table's columns are fixed when its first batch is emitted: columns the catalogue does
+/// not know get their type from the values of that batch (with one warning each).
+public final class BatchAssembler: RecordHandler {
+    /// What happened while reading one response.
+    public struct ResponseStats: Sendable, Equatable {
+        /// Rows in the response.
+        public var rows = 0
+        /// Rows per object id, in first-seen order.
+        public var rowsPerObject: [(objectId: String, rows: Int)] = []
+
+        public static func == (lhs: ResponseStats, rhs: ResponseStats) -> Bool {
+            lhs.rows == rhs.rows && lhs.rowsPerObject.elementsEqual(rhs.rowsPerObject) { $0 == $1 }
+        }
+    }
+
+    private enum Kind {
+        case scalar
+        case features
+        case inferred(InferredColumn)
+    }
+
+    private struct Source {
+        let name: String
+        var kind: Kind
+        let firstField: Int
+        var fieldCount: Int
+    }
+
+    /// The table being assembled.
+    public let table: ExportTable
+    private let mapper: SchemaMapper
+    private let emit: (RecordBatch) throws -> Void
+    private let featureCount: Int
+
+    private var sources: [Source] = []
+    private var slotByName: [String: Int] = [:]
+    private var fields: [Field] = []
+    private var builders: [ColumnBuilder?] = []
+    private var stamps: [Int] = []
+    private var objectIdSlot: Int?
+    private var featureScratch: [Double] = []
+
+    private var rowsInBatch = 0
+    private var pendingProblem: (column: String, message: String)?
+    private var response = ResponseStats()
+    private var rowsByObjectInResponse: [String: Int] = [:]
+
+    /// The schema, once the first batch has fixed it.
+    public private(set) var schema: TableSchema?
+    /// Rows accepted so far.
+    public private(set) var rowCount = 0
+    /// Distinct object ids in first-seen order.
+    public private(set) var objectIds: [String] = []
+    private var seenObjectIds = Set<String>()
+    /// One-line warnings for the user (columns with inferred types).
+    public private(set) var warnings: [String] = []
+    /// With lenient mapping: how many values of each column did not fit and became null.
+    public private(set) var lenientNulls: [String: Int] = [:]
+
+    /// Creates an assembler for `table`; `emit` receives each full batch in order.
+    public init(table: ExportTable, mapper: SchemaMapper, emit: @escaping (RecordBatch) throws -> Void) {
+        self.table = table
+        self.mapper = mapper
+        self.emit = emit
+        self.featureCount = mapper.catalogue.features.count
+        for name in mapper.plannedColumns(for: table) {
+            addSource(name)
+        }
+    }
+
+    // MARK: Responses
+
+    /// Starts counting a new response's rows per object.
+    public func beginResponse() {
+        response = ResponseStats()
+        rowsByObjectInResponse.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends the current response and returns its counts.
+    public func endResponse() -> ResponseStats {
+        var stats = response
+        stats.rowsPerObject = stats.rowsPerObject.map { ($0.objectId, rowsByObjectInResponse[$0.objectId] ?? 0) }
+        return stats
+    }
+
+    /// Emits the last partial batch and returns the table's final schema.
+    @discardableResult
+    public func finish() throws -> TableSchema {
+        if rowsInBatch > 0 || schema == nil {
+            try flush()
+        }
+        return schema!
+    }
+
+    // MARK: RecordHandler
+
+    public func beginRecord() throws {
+        pendingProblem = nil
+    }
+
+    public func slot(forKey key: UnsafeBufferPointer<UInt8>) throws -> Int {
+        let name = String(decoding: key, as: UTF8.self)
+        if let slot = slotByName[name] { return slot }
+        guard schema == nil else {
+            throw MappingError("\(table.rawValue): column \"\(name)\" appears in the data after the table's columns were fixed by its first rows; name it with --columns to export it")
+        }
+        return addSource(name)
+    }
+
+    public func value(_ cell: Cell, slot: Int) throws {
+        guard stamps[slot] != rowCount else {
+            throw MappingError("\(table.rawValue) row \(rowCount + 1): the record holds the key \"\(sources[slot].name)\" twice")
+        }
+        stamps[slot] = rowCount
+        let source = sources[slot]
+        switch source.kind {
+        case .scalar:
+            let builder = builders[source.firstField]!
+            if let reason = builder.append(cell) {
+                try problem(in: source.name, "value \(ValueConversion.preview(cell)) \(reason) (column type \(builder.type.rawValue))")
+                builder.appendMissing()
+            }
+        case .inferred(let column):
+            column.append(cell)
+        case .features:
+            try appendFeatures(cell, source: source)
+        }
+    }
+
+    public func endRecord() throws {
+        for slot in sources.indices where stamps[slot] != rowCount {
+            appendMissing(to: sources[slot])
+        }
+        let objectId = objectIdSlot.flatMap { builders[sources[$0].firstField]?.lastText }
+        if let problem = pendingProblem {
+            let label = objectId.map { " (object \($0))" } ?? ""
+            throw MappingError("\(table.rawValue) row \(rowCount + 1)\(label), column \(problem.column): \(problem.message)")
+        }
+        if let objectId {
+            if let count = rowsByObjectInResponse[objectId] {
+                rowsByObjectInResponse[objectId] = count + 1
+            } else {
+                rowsByObjectInResponse[objectId] = 1
+                response.rowsPerObject.append((objectId, 0))
+            }
+            if seenObjectIds.insert(objectId).inserted { objectIds.append(objectId) }
+        }
+        response.rows += 1
+        rowCount += 1
+        rowsInBatch += 1
+        if rowsInBatch >= mapper.options.batchRows {
+            try flush()
+        }
+    }
+
+    // MARK: Building
+
+    @discardableResult
+    private func addSource(_ name: String) -> Int {
+        let spec = mapper.catalogue[name]
+        let planned = mapper.fields(forColumn: name)
+        let slot = sources.count
+        let kind: Kind
+        if spec == nil {
+            kind = .inferred(InferredColumn())
+        } else if spec!.expandsFeatures && mapper.options.expandFeatures {
+            kind = .features
+        } else {
+            kind = .scalar
+        }
+        let source = Source(name: name, kind: kind, firstField: fields.count, fieldCount: planned.count)
+        for field in planned {
+            fields.append(field)
+            if case .inferred = kind {
+                builders.append(nil)
+            } else {
+                builders.append(ColumnBuilder(type: field.type, capacity: mapper.options.batchRows))
+            }
+        }
+        sources.append(source)
+        stamps.append(-1)
+        slotByName[name] = slot
+        if name == SchemaMapper.objectIdColumn, spec?.type.storage == .text { objectIdSlot = slot }
+        // Rows already in this batch did not have the column.
+        for _ in 0 ..< rowsInBatch { appendMissing(to: source) }
+        return slot
+    }
+
+    private func appendMissing(to source: Source) {
+        switch source.kind {
+        case .inferred(let column):
+            column.appendMissing()
+        case .scalar, .features:
+            for field in source.firstField ..< source.firstField + source.fieldCount {
+                builders[field]!.appendMissing()
+            }
+        }
+    }
+
+    private func appendFeatures(_ cell: Cell, source: Source) throws {
+        let bytes: UnsafeBufferPointer<UInt8>
+        switch cell {
+        case .null:
+            appendMissing(to: source)
+            return
+        case .string(let b), .text(let b):
+            if ValueConversion.isMissingString(b) {
+                appendMissing(to: source)
+                return
+            }
+            bytes = b
+        case .composite(let b):
+            bytes = b
+        case .number, .bool:
+            try problem(in: source.name, "value \(ValueConversion.preview(cell)) is not a feature list")
+            appendMissing(to: source)
+            return
+        }
+        let count: Int
+        do {
+            count = try FeatureStringParser.parse(bytes, into: &featureScratch)
+        } catch let error as FeatureStringError {
+            try problem(in: source.name, error.reason)
+            appendMissing(to: source)
+            return
+        }
+        if count == 0 {
+            appendMissing(to: source)
+        } else if count == featureCount {
+            for index in 0 ..< featureCount {
+                builders[source.firstField + index]!.appendReal(featureScratch[index])
+            }
+        } else {
+            try problem(in: source.name, "the feature list has \(count) values, expected \(featureCount)")
+            appendMissing(to: source)
+        }
+    }
+
+    /// Records a value that does not fit: an error at the end of the record, or a counted
+    /// null when mapping is lenient.
+    private func problem(in column: String, _ message: String) throws {
+        if mapper.options.lenient {
+            lenientNulls[column, default: 0] += 1
+        } else if pendingProblem == nil {
+            pendingProblem = (column, message)
+        }
+    }
+
+    private func freeze() throws {
+        for slot in sources.indices {
+            guard case .inferred(let column) = sources[slot].kind else { continue }
+            let type = column.inferredType()
+            let source = sources[slot]
+            let field = mapper.fields(forColumn: source.name, inferredType: type)[0]
+            fields[source.firstField] = field
+            let builder = ColumnBuilder(type: type, capacity: mapper.options.batchRows)
+            if let (row, reason) = column.replay(into: builder) {
+                throw MappingError("\(table.rawValue) row \(rowCount - rowsInBatch + row + 1), column \(source.name): \(reason)")
+            }
+            builders[source.firstField] = builder
+            sources[slot].kind = .scalar
+            warnings.append("column \(source.name) is not in the Fink catalogue; its type was inferred as \(type.rawValue) from its values")
+        }
+        schema = try mapper.schema(for: table, fields: fields)
+    }
+
+    private func flush() throws {
+        if schema == nil { try freeze() }
+        let columns = builders.map { $0!.take() }
+        let batch = RecordBatch(schema: schema!, columns: columns, rowCount: rowsInBatch)
+        rowsInBatch = 0
+        try emit(batch)
+    }
+}

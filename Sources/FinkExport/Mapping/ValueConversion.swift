@@ -1,0 +1,110 @@
+/// The rules that turn a ``Cell`` into a value of a column's type.
+///
+/// The API mixes encodings in one column (numbers as strings on upper-limit rows, `"nan"`
+/// for a missing string), so each rule accepts every encoding Fink is known to use and
+/// refuses the rest with a reason.
+enum ValueConversion {
+    /// A conversion result: a value, a missing value, or a reason it does not fit.
+    enum Outcome<Value> {
+        case value(Value)
+        case missing
+        case mismatch(String)
+    }
+
+    /// Text that means "no value" where a number is expected.
+    static func isMissingText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch bytes.count {
+        case 0: return true
+        case 3: return bytes.elementsEqual("nan".utf8) || bytes.elementsEqual("NaN".utf8)
+        case 4: return bytes.elementsEqual("null".utf8) || bytes.elementsEqual("None".utf8)
+        default: return false
+        }
+    }
+
+    /// The literal `"nan"`, which is how the API writes a missing string cell.
+    static func isMissingString(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 3 && bytes.elementsEqual("nan".utf8)
+    }
+
+    static func integer(_ cell: Cell, thirtyTwoBit: Bool) -> Outcome<Int64> {
+        let bytes: UnsafeBufferPointer<UInt8>
+        switch cell {
+        case .null: return .missing
+        case .number(let b): bytes = b
+        case .string(let b), .text(let b):
+            if isMissingText(b) { return .missing }
+            bytes = b
+        case .bool: return .mismatch("a boolean is not an integer")
+        case .composite: return .mismatch("a nested JSON value is not an integer")
+        }
+        switch NumberParsing.integer(bytes) {
+        case .value(let value):
+            if thirtyTwoBit && (value < Int64(Int32.min) || value > Int64(Int32.max)) {
+                return .mismatch("does not fit a 32-bit int")
+            }
+            return .value(value)
+        case .overflow:
+            return .mismatch("is beyond the 64-bit integer range")
+        case .notInteger:
+            guard let real = NumberParsing.double(bytes) else { return .mismatch("is not a number") }
+            if real.isNaN { return .missing }
+            // An integral literal such as 3.0 is exact only while doubles hold every integer.
+            guard real.isFinite, real == real.rounded(), abs(real) <= 9_007_199_254_740_992 else {
+                return .mismatch("is not an integer")
+            }
+            let value = Int64(real)
+            if thirtyTwoBit && (value < Int64(Int32.min) || value > Int64(Int32.max)) {
+                return .mismatch("does not fit a 32-bit int")
+            }
+            return .value(value)
+        }
+    }
+
+    static func real(_ cell: Cell, thirtyTwoBit: Bool) -> Outcome<Double> {
+        let bytes: UnsafeBufferPointer<UInt8>
+        switch cell {
+        case .null: return .missing
+        case .number(let b): bytes = b
+        case .string(let b), .text(let b):
+            if isMissingText(b) { return .missing }
+            bytes = b
+        case .bool: return .mismatch("a boolean is not a number")
+        case .composite: return .mismatch("a nested JSON value is not a number")
+        }
+        guard let value = NumberParsing.double(bytes) else { return .mismatch("is not a number") }
+        if value.isNaN { return .missing }
+        if thirtyTwoBit && value.isFinite && abs(value) > Double(Float.greatestFiniteMagnitude) {
+            return .mismatch("does not fit a 32-bit float")
+        }
+        return .value(value)
+    }
+
+    static func boolean(_ cell: Cell) -> Outcome<Bool> {
+        switch cell {
+        case .null: return .missing
+        case .bool(let value): return .value(value)
+        case .number(let b), .string(let b), .text(let b):
+            if isMissingText(b) { return .missing }
+            switch String(decoding: b, as: UTF8.self) {
+            case "true", "True", "TRUE", "1": return .value(true)
+            case "false", "False", "FALSE", "0": return .value(false)
+            default: return .mismatch("is not a boolean")
+            }
+        case .composite: return .mismatch("a nested JSON value is not a boolean")
+        }
+    }
+
+    /// Renders a cell for an error message, shortened.
+    static func preview(_ cell: Cell) -> String {
+        func quoted(_ b: UnsafeBufferPointer<UInt8>) -> String {
+            let text = String(decoding: b.prefix(80), as: UTF8.self)
+            return "\"\(text)\(b.count > 80 ? "…" : "")\""
+        }
+        switch cell {
+        case .null: return "null"
+        case .bool(let value): return value ? "true" : "false"
+        case .number(let b): return String(decoding: b.prefix(80), as: UTF8.self)
+        case .string(let b), .text(let b), .composite(let b): return quoted(b)
+        }
+    }
+}

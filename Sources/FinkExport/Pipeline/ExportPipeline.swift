@@ -1,0 +1,316 @@
+import Foundation
+
+/// Runs one export: rows from the source, through the mapper, into the sink, then the
+/// staged files are renamed into place, or removed if anything failed.
+public struct ExportPipeline: Sendable {
+    /// Where rows come from.
+    public var source: ExportSource
+    /// The tables to write, anomalies before objects.
+    public var tables: [ExportTable]
+    /// Columns, names and types.
+    public var mapper: SchemaMapper
+    /// Format and files.
+    public var layout: OutputLayout
+    /// Whether existing outputs may be replaced.
+    public var overwrite: Bool
+
+    /// Creates a pipeline.
+    public init(source: ExportSource, tables: [ExportTable], mapper: SchemaMapper, layout: OutputLayout,
+                overwrite: Bool = false) {
+        self.source = source
+        self.tables = tables.sorted()
+        self.mapper = mapper
+        self.layout = layout
+        self.overwrite = overwrite
+    }
+
+    /// Runs the export.
+    ///
+    /// - Parameters:
+    ///   - progress: called after each response.
+    ///   - log: called with one-line notices (retries) while the export runs.
+    /// - Returns: what was written.
+    public func run(progress: @escaping @Sendable (ExportProgress) -> Void = { _ in },
+                    log: @escaping @Sendable (String) -> Void = { _ in }) async throws -> ExportSummary {
+        let run = ExportRun(pipeline: self, progress: progress, log: log)
+        return try await run.execute()
+    }
+}
+
+/// The state of one running export.
+private final class ExportRun {
+    let pipeline: ExportPipeline
+    let progress: @Sendable (ExportProgress) -> Void
+    let log: @Sendable (String) -> Void
+    let started = Date()
+    let staging: OutputStaging
+    var writers: [ExportTable: any TableWriter] = [:]
+    var distinctWriters: [any TableWriter] = []
+    var begun: Set<ExportTable> = []
+    var rowsWritten = 0
+    var bytes = 0
+    var objectsDone = 0
+    var objectsTotal = 0
+    var tableRecords: [Provenance.TableRecord] = []
+    var warnings: [String] = []
+    var anomalyRequest: RequestRecord?
+    var objectsRequest: RequestRecord?
+    var objectsRequestCount = 0
+    let retries = RetryCounter()
+
+    init(pipeline: ExportPipeline, progress: @escaping @Sendable (ExportProgress) -> Void,
+         log: @escaping @Sendable (String) -> Void) {
+        self.pipeline = pipeline
+        self.progress = progress
+        self.log = log
+        self.staging = OutputStaging(overwrite: pipeline.overwrite)
+    }
+
+    func execute() async throws -> ExportSummary {
+        do {
+            try openWriters()
+            switch pipeline.source {
+            case .api(let api): try await exportFromAPI(api)
+            case .files(let files): try exportFromFiles(files)
+            }
+            let provenance = makeProvenance()
+            for writer in distinctWriters { try writer.finish(provenance: provenance) }
+            for writer in distinctWriters { writer.close() }
+            try staging.commit()
+            let summaryTables = tableRecords.compactMap { record -> ExportSummary.Table? in
+                guard let table = ExportTable(rawValue: record.name), let file = pipeline.layout.files[table] else { return nil }
+                return ExportSummary.Table(table: table, rows: record.rows, columns: record.columns.count, path: file.path)
+            }
+            return ExportSummary(tables: summaryTables, bytes: bytes, elapsed: Date().timeIntervalSince(started),
+                                 retries: retries.value, provenance: provenance)
+        } catch {
+            for writer in distinctWriters { writer.close() }
+            staging.discard()
+            throw error
+        }
+    }
+
+    private func openWriters() throws {
+        try pipeline.layout.prepareDirectory()
+        var byFile: [URL: any TableWriter] = [:]
+        for table in pipeline.tables {
+            guard let file = pipeline.layout.files[table] else { continue }
+            if let shared = byFile[file] {
+                writers[table] = shared
+                continue
+            }
+            let destination = try staging.destination(for: file)
+            let writer = try pipeline.layout.format.makeWriter(destination: destination, options: pipeline.layout.options)
+            byFile[file] = writer
+            writers[table] = writer
+            distinctWriters.append(writer)
+        }
+    }
+
+    // MARK: Sources
+
+    private func exportFromAPI(_ api: ExportSource.APISource) async throws {
+        var client = api.client
+        let counter = retries
+        let log = self.log
+        client.onRetry = { label, attempt, reason in
+            counter.increment()
+            log("retrying \(label) (try \(attempt + 1)): \(reason)")
+        }
+        var query = api.query
+        query.columns = pipeline.mapper.requestColumns
+
+        let anomalies = try await client.fetchAnomalies(query)
+        anomalyRequest = anomalies.request
+        bytes += anomalies.body.count
+        let anomalyAssembler = makeAssembler(for: .anomalies)
+        try read(anomalies.body, into: anomalyAssembler, what: "the anomaly response")
+        try finishTable(anomalyAssembler)
+        if anomalyAssembler.rowCount < api.query.count {
+            warnings.append("the anomaly answer held \(anomalyAssembler.rowCount) alerts, fewer than the \(api.query.count) asked for with --n: the date window holds no more")
+        }
+        report(.anomalies)
+
+        guard pipeline.tables.contains(.objects) else { return }
+        let objectIds = anomalyAssembler.objectIds
+        objectsTotal = objectIds.count
+        let batches = stride(from: 0, to: objectIds.count, by: max(1, api.batchSize)).map {
+            Array(objectIds[$0 ..< min($0 + max(1, api.batchSize), objectIds.count)])
+        }
+        objectsRequestCount = batches.count
+        let objects = makeAssembler(for: .objects)
+        var truncated: [String] = []
+        let limit = client.objectRowLimit
+        try await fetchInOrder(batches, client: client, query: query, concurrency: max(1, api.concurrency)) { index, fetched in
+            if index == 0 { self.objectsRequest = fetched.request }
+            self.bytes += fetched.body.count
+            objects.beginResponse()
+            try self.read(fetched.body, into: objects, what: "objects response \(index + 1) of \(batches.count)")
+            let stats = objects.endResponse()
+            truncated += stats.rowsPerObject.filter { $0.rows >= limit }.map(\.objectId)
+            self.objectsDone += batches[index].count
+            self.report(.objects)
+        }
+        try finishTable(objects, truncatedObjects: truncated)
+        if !truncated.isEmpty {
+            let shown = truncated.prefix(5).joined(separator: ", ") + (truncated.count > 5 ? ", …" : "")
+            warnings.append("\(truncated.count) object(s) reached the server's limit of \(limit) rows per object, so their light curves may be cut: \(shown)")
+        }
+    }
+
+    /// Fetches batches with up to `concurrency` requests in flight and hands the answers over
+    /// in batch order, so the output order never depends on network timing.
+    private func fetchInOrder(_ batches: [[String]], client: FinkClient, query: FinkQuery, concurrency: Int,
+                              handle: (Int, FetchedBody) throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: (Int, FetchedBody).self) { group in
+            var next = 0
+            var expected = 0
+            var ready: [Int: FetchedBody] = [:]
+            func launch() {
+                guard next < batches.count else { return }
+                let index = next
+                let ids = batches[index]
+                let label = "objects batch \(index + 1) of \(batches.count): \(Self.describe(ids))"
+                group.addTask {
+                    (index, try await client.fetchObjects(ids, query: query, label: label))
+                }
+                next += 1
+            }
+            for _ in 0 ..< concurrency { launch() }
+            while let (index, fetched) = try await group.next() {
+                ready[index] = fetched
+                while let body = ready.removeValue(forKey: expected) {
+                    try handle(expected, body)
+                    expected += 1
+                    launch()
+                }
+            }
+        }
+    }
+
+    private static func describe(_ ids: [String]) -> String {
+        ids.count <= 3 ? ids.joined(separator: ",") : "\(ids[0]),\(ids[1]),… (\(ids.count) ids)"
+    }
+
+    private func exportFromFiles(_ files: [ExportTable: URL]) throws {
+        for table in pipeline.tables {
+            guard let file = files[table] else { continue }
+            let data: Data
+            do {
+                data = try Data(contentsOf: file, options: .alwaysMapped)
+            } catch {
+                throw SinkError.usage("cannot read \(file.path): \((error as NSError).localizedDescription)")
+            }
+            bytes += data.count
+            let assembler = makeAssembler(for: table)
+            try read(data, into: assembler, what: file.path)
+            try finishTable(assembler)
+            report(table)
+        }
+    }
+
+    // MARK: Tables
+
+    private func makeAssembler(for table: ExportTable) -> BatchAssembler {
+        let writer = pipeline.tables.contains(table) ? writers[table] : nil
+        return BatchAssembler(table: table, mapper: pipeline.mapper) { [unowned self] batch in
+            guard let writer else { return }
+            if !self.begun.contains(table) {
+                try writer.beginTable(batch.schema)
+                self.begun.insert(table)
+            }
+            try writer.write(batch)
+            self.rowsWritten += batch.rowCount
+        }
+    }
+
+    private func read(_ body: Data, into assembler: BatchAssembler, what: String) throws {
+        var handler = assembler
+        do {
+            try body.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                if Self.looksLikeJSON(bytes) {
+                    try JSONRecordReader.read(bytes, into: &handler)
+                } else {
+                    try CSVRecordReader.read(bytes, into: &handler)
+                }
+            }
+        } catch let error as ReadError {
+            throw DataError("\(what) is not a table fink-export can read: \(error)")
+        }
+    }
+
+    /// JSON starts with `[` or `{` (after blanks or a byte-order mark); the API's CSV never does.
+    private static func looksLikeJSON(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF: continue
+            case UInt8(ascii: "["), UInt8(ascii: "{"): return true
+            case UInt8(ascii: "<"): return true
+            default: return false
+            }
+        }
+        return true
+    }
+
+    private func finishTable(_ assembler: BatchAssembler, truncatedObjects: [String] = []) throws {
+        let schema = try assembler.finish()
+        warnings += assembler.warnings
+        guard pipeline.tables.contains(assembler.table), let writer = writers[assembler.table] else { return }
+        let unrepresentable = try writer.endTable()
+        for (column, count) in unrepresentable.sorted(by: { $0.key < $1.key }) {
+            warnings.append("\(assembler.table.rawValue): \(count) value(s) of \(column) cannot be held by \(pipeline.layout.format.descriptor.name) and were written as null")
+        }
+        for (column, count) in assembler.lenientNulls.sorted(by: { $0.key < $1.key }) {
+            warnings.append("\(assembler.table.rawValue): \(count) value(s) of \(column) did not fit the column and were written as null (--lenient)")
+        }
+        tableRecords.append(Provenance.TableRecord(
+            name: assembler.table.rawValue, rows: assembler.rowCount, columns: Provenance.columns(of: schema),
+            possiblyTruncatedObjects: truncatedObjects, lenientNulls: assembler.lenientNulls,
+            unrepresentableAsNull: unrepresentable))
+    }
+
+    private func report(_ table: ExportTable) {
+        progress(ExportProgress(table: table, rows: rowsWritten, objectsDone: objectsDone, objectsTotal: objectsTotal,
+                                bytes: bytes, elapsed: Date().timeIntervalSince(started)))
+    }
+
+    private func makeProvenance() -> Provenance {
+        let sourceLabel: String
+        var requested: Int?
+        switch pipeline.source {
+        case .api(let api):
+            sourceLabel = api.label
+            requested = api.query.count
+        case .files(let files):
+            sourceLabel = "converted from " + files.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value.path)" }.joined(separator: ", ")
+        }
+        return Provenance(
+            tool: "fink-export", toolVersion: FinkExportVersion.current, source: sourceLabel,
+            anomalyRequest: anomalyRequest, objectsRequest: objectsRequest, objectsRequestCount: objectsRequestCount,
+            anomaliesRequested: requested, exportedAt: Provenance.timestamp(started),
+            schemaVersion: pipeline.mapper.catalogue.version, featureNames: pipeline.mapper.catalogue.features.map(\.name),
+            nameStyle: pipeline.mapper.options.nameStyle.rawValue, featuresExpanded: pipeline.mapper.options.expandFeatures,
+            tables: tableRecords, warnings: warnings)
+    }
+}
+
+/// Counts retries across concurrent requests.
+final class RetryCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+/// The data itself is wrong: unreadable bodies or files, values that do not fit.
+public struct DataError: Error, Equatable, CustomStringConvertible {
+    /// One line for the user.
+    public let description: String
+
+    /// Creates an error with its message.
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// How far an export has come, reported after each response.
+public struct ExportProgress: Sendable, Equatable {
+    /// The table being filled.
+    public var table: ExportTable
+    /// Rows written so far, all tables.
+    public var rows: Int
+    /// Objects whose alerts have arrived.
+    public var objectsDone: Int
+    /// Objects to fetch.
+    public var objectsTotal: Int
+    /// Response bytes received so far.
+    public var bytes: Int
+    /// Seconds since the export started.
+    public var elapsed: TimeInterval
+}
+
+/// What an export produced, for the closing summary line.
+public struct ExportSummary: Sendable {
+    /// One table's result.
+    public struct Table: Sendable, Equatable {
+        /// The table.
+        public var table: ExportTable
+        /// Rows written.
+        public var rows: Int
+        /// Columns written.
+        public var columns: Int
+        /// The output file.
+        public var path: String
+    }
+
+    /// The tables, in order.
+    public var tables: [Table]
+    /// Response bytes read.
+    public var bytes: Int
+    /// Wall time in seconds.
+    public var elapsed: TimeInterval
+    /// Requests retried.
+    public var retries: Int
+    /// The full provenance written with the output.
+    public var provenance: Provenance
+    /// Warnings for the user.
+    public var warnings: [String] { provenance.warnings }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Where an export's rows come from.
+public enum ExportSource: Sendable {
+    /// The Fink API, in two steps.
+    case api(APISource)
+    /// Saved API responses (JSON arrays or the API's CSV), one file per table.
+    case files([ExportTable: URL])
+
+    /// The two-step API source and its settings.
+    public struct APISource: Sendable {
+        /// The client (base URL, transport, retries, timeout).
+        public var client: FinkClient
+        /// The query.
+        public var query: FinkQuery
+        /// Object ids per objects request.
+        public var batchSize: Int
+        /// Objects requests in flight at once.
+        public var concurrency: Int
+        /// How the source is named in provenance (the base URL, or `sample`).
+        public var label: String
+
+        /// Creates an API source.
+        public init(client: FinkClient, query: FinkQuery, batchSize: Int = 20, concurrency: Int = 4, label: String? = nil) {
+            self.client = client
+            self.query = query
+            self.batchSize = batchSize
+            self.concurrency = concurrency
+            self.label = label ?? client.baseURL.absoluteString
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Where each table goes: the chosen format and one file per table (or one for all).
+public struct OutputLayout: Sendable {
+    /// The format.
+    public let format: any SinkFormat
+    /// The format's checked options.
+    public let options: SinkOptions
+    /// The output file of each table; tables sharing a file share a writer.
+    public let files: [ExportTable: URL]
+
+    /// Resolves `--output`, `--format` and `--option` for `tables`.
+    ///
+    /// `path` names a directory when it ends in `/`, is an existing directory, or has no
+    /// extension the format claims; two tables of a one-table format need a directory.
+    ///
+    /// - Throws: ``SinkError/usage(_:)`` when the format cannot be told or the layout cannot hold the tables.
+    public init(path: String, formatName: String?, optionAssignments: [String], tables: [ExportTable],
+                registry: SinkRegistry) throws {
+        let byExtension = registry.format(forPath: path)
+        let format: any SinkFormat
+        if let formatName {
+            guard let named = registry.format(named: formatName) else {
+                throw SinkError.usage("unknown format \"\(formatName)\"; choose one of \(registry.names.joined(separator: ", ")) (see fink-export formats)")
+            }
+            format = named
+        } else if let byExtension {
+            format = byExtension.format
+        } else {
+            throw SinkError.usage("cannot tell the format of \"\(path)\" from its extension; give --format (\(registry.names.joined(separator: ", ")))")
+        }
+        let descriptor = format.descriptor
+        let options = try SinkOptions(optionAssignments, specs: descriptor.options, format: descriptor.name)
+
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let claimedExtension = byExtension.map { $0.format.descriptor.name == descriptor.name } ?? false
+        let directoryMode = path.hasSuffix("/") || (exists && isDirectory.boolValue) || !claimedExtension
+        if !directoryMode, let other = byExtension, other.format.descriptor.name != descriptor.name {
+            throw SinkError.usage("--output \(path) has the extension of \(other.format.descriptor.name), but --format is \(descriptor.name)")
+        }
+
+        var files: [ExportTable: URL] = [:]
+        if directoryMode {
+            let directory = URL(fileURLWithPath: path, isDirectory: true)
+            let ext = format.fileExtension(options: options)
+            if descriptor.capabilities.tablesPerFile == .many {
+                files = Dictionary(uniqueKeysWithValues: tables.map { ($0, directory.appendingPathComponent("export.\(ext)")) })
+            } else {
+                files = Dictionary(uniqueKeysWithValues: tables.map { ($0, directory.appendingPathComponent("\($0.rawValue).\(ext)")) })
+            }
+        } else {
+            if tables.count > 1 && descriptor.capabilities.tablesPerFile == .one {
+                throw SinkError.usage("\(descriptor.name) holds one table per file: give a directory (--output out/) for \(tables.map(\.rawValue).joined(separator: " and ")), or choose one with --tables")
+            }
+            let file = URL(fileURLWithPath: path)
+            files = Dictionary(uniqueKeysWithValues: tables.map { ($0, file) })
+        }
+        self.format = format
+        self.options = options
+        self.files = files
+        self.directory = directoryMode ? URL(fileURLWithPath: path, isDirectory: true) : nil
+    }
+
+    /// The directory holding the files, when `--output` named one.
+    public let directory: URL?
+
+    /// Creates the output directory if it is missing.
+    public func prepareDirectory() throws {
+        guard let directory else { return }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SinkError.output("cannot create the output directory \(directory.path): \((error as NSError).localizedDescription)")
+        }
+    }
+}

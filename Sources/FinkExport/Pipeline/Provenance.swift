@@ -1,0 +1,93 @@
+import Foundation
+
+/// How an output was made. Every sink stores it: sidecar JSON, attributes, metadata tables.
+public struct Provenance: Sendable, Codable, Equatable {
+    /// One column as provenance describes it.
+    public struct ColumnRecord: Sendable, Codable, Equatable {
+        /// The output name.
+        public var name: String
+        /// The Fink column the values come from.
+        public var source: String
+        /// The value type.
+        public var type: String
+        /// The unit (VOUnit), if any.
+        public var unit: String?
+        /// The UCD, if any.
+        public var ucd: String?
+        /// A short description, if any.
+        public var description: String?
+    }
+
+    /// One exported table.
+    public struct TableRecord: Sendable, Codable, Equatable {
+        /// The table name.
+        public var name: String
+        /// Rows written.
+        public var rows: Int
+        /// The columns, in order.
+        public var columns: [ColumnRecord]
+        /// Objects whose row count reached the server's per-object limit: their light curve may be cut.
+        public var possiblyTruncatedObjects: [String]
+        /// Values that did not fit their column and were written as null (lenient mode), by column.
+        public var lenientNulls: [String: Int]
+        /// Values written as null because the format cannot hold them (such as infinities in
+        /// JSON), by column.
+        public var unrepresentableAsNull: [String: Int]
+    }
+
+    /// The tool.
+    public var tool: String
+    /// The tool's version.
+    public var toolVersion: String
+    /// Where the data came from: the API base URL, `sample`, or the converted files.
+    public var source: String
+    /// The anomaly request.
+    public var anomalyRequest: RequestRecord?
+    /// The first objects request (the others differ only in their object ids).
+    public var objectsRequest: RequestRecord?
+    /// How many objects requests were made.
+    public var objectsRequestCount: Int
+    /// Rows asked for with `--n`, and what the anomaly answer held.
+    public var anomaliesRequested: Int?
+    /// When the export started, ISO 8601 UTC.
+    public var exportedAt: String
+    /// The column catalogue's version.
+    public var schemaVersion: String
+    /// The feature names packed in each feature string, in order.
+    public var featureNames: [String]
+    /// How names are written (`fink`, `plain`).
+    public var nameStyle: String
+    /// Whether feature strings were expanded.
+    public var featuresExpanded: Bool
+    /// The exported tables.
+    public var tables: [TableRecord]
+    /// Warnings the export produced.
+    public var warnings: [String]
+
+    /// The provenance as pretty, key-sorted JSON.
+    public func jsonData() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Every field is a plain value; encoding cannot fail.
+        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+    }
+
+    /// The record of `table`, if it was exported.
+    public func table(_ name: String) -> TableRecord? {
+        tables.first { $0.name == name }
+    }
+
+    static func columns(of schema: TableSchema) -> [ColumnRecord] {
+        schema.fields.map {
+            ColumnRecord(name: $0.name, source: $0.sourceName, type: $0.type.rawValue, unit: $0.unit,
+                         ucd: $0.ucd, description: $0.description)
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

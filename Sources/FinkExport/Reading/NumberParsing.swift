@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The outcome of reading an integer literal.
+public enum IntegerParse: Equatable {
+    /// An exact value.
+    case value(Int64)
+    /// Integer syntax, but beyond the 64-bit range.
+    case overflow
+    /// Not an integer literal (a fraction, an exponent, text).
+    case notInteger
+}
+
+/// Exact decimal-to-binary conversions for the hot path.
+///
+/// Integers never pass through `Double`, so ids above 2^53 stay exact. Doubles are correctly
+/// rounded: a fast exact path for short literals (Clinger), `strtod` for the rest.
+public enum NumberParsing {
+    /// Reads `[-+]?digits` exactly.
+    public static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> IntegerParse {
+        var i = 0
+        var negative = false
+        if i < bytes.count && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < bytes.count else { return .notInteger }
+        var magnitude: UInt64 = 0
+        var overflow = false
+        while i < bytes.count {
+            let digit = bytes[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { return .notInteger }
+            let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
+            if o1 || o2 { overflow = true }
+            magnitude = sum
+            i += 1
+        }
+        if overflow { return .overflow }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return .overflow }
+            return .value(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
+        }
+        guard magnitude <= UInt64(Int64.max) else { return .overflow }
+        return .value(Int64(magnitude))
+    }
+
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// Reads a decimal number, correctly rounded: JSON and Java forms (`1.0E7`, `+1`, `.5`
+    /// is refused), and the words `NaN`, `nan`, `Infinity`, `inf` with an optional sign.
+    /// Returns nil when the text is not a number.
+    public static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        let n = bytes.count
+        var negative = false
+        if i < n && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < n else { return nil }
+        if !isDigit(bytes[i]) {
+            return special(UnsafeBufferPointer(rebasing: bytes[i...])).map { negative ? -$0 : $0 }
+        }
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var exponent = 0
+        var intDigits = 0
+        while i < n && isDigit(bytes[i]) {
+            if significantDigits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- UInt8(ascii: "0"))
+                if mantissa != 0 { significantDigits += 1 }
+            } else {
+                exponent += 1
+                significantDigits += 1
+            }
+            i += 1
+            intDigits += 1
+        }
+        if i < n && bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            var fractionDigits = 0
+            while i < n && isDigit(bytes[i]) {
+                if significantDigits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- UInt8(ascii: "0"))
+                    if mantissa != 0 { significantDigits += 1 }
+                    exponent -= 1
+                } else {
+                    significantDigits += 1
+                }
+                i += 1
+                fractionDigits += 1
+            }
+            guard fractionDigits > 0 else { return nil }
+        }
+        if i < n && (bytes[i] | 0x20) == UInt8(ascii: "e") {
+            i += 1
+            var exponentNegative = false
+            if i < n && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
+                exponentNegative = bytes[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var written = 0
+            var digits = 0
+            while i < n && isDigit(bytes[i]) {
+                if written < 100_000 { written = written * 10 + Int(bytes[i] &- UInt8(ascii: "0")) }
+                i += 1
+                digits += 1
+            }
+            guard digits > 0 else { return nil }
+            exponent += exponentNegative ? -written : written
+        }
+        guard i == n, intDigits > 0 else { return nil }
+        if significantDigits <= 15 && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
+            var value = Double(mantissa)
+            if exponent < 0 { value /= exactPowersOfTen[-exponent] } else { value *= exactPowersOfTen[exponent] }
+            return negative ? -value : value
+        }
+        return correctlyRounded(bytes)
+    }
+
+    private static func special(_ word: UnsafeBufferPointer<UInt8>) -> Double? {
+        switch String(decoding: word, as: UTF8.self) {
+        case "NaN", "nan": return .nan
+        case "Infinity", "inf": return .infinity
+        default: return nil
+        }
+    }
+
+    private static func correctlyRounded(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
+        // strtod is correctly rounded in glibc; the syntax was validated above, so it
+        // consumes the whole literal.
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buffer in
+            for k in 0 ..< bytes.count { buffer[k] = CChar(bitPattern: bytes[k]) }
+            buffer[bytes.count] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Keeps every output file under a temporary name until the export is complete, then renames
+/// them all; on failure it removes them. A failed or interrupted export never leaves a file
+/// under a final name.
+public final class OutputStaging: @unchecked Sendable {
+    private let lock = NSLock()
+    private var staged: [(staging: URL, final: URL)] = []
+    private let overwrite: Bool
+
+    /// Creates a staging area; with `overwrite` false, existing final files are an error.
+    public init(overwrite: Bool) {
+        self.overwrite = overwrite
+    }
+
+    /// The final paths staged so far.
+    public var finalURLs: [URL] {
+        lock.withLock { staged.map(\.final) }
+    }
+
+    /// Reserves `finalURL` and returns the temporary path to write instead.
+    public func stage(_ finalURL: URL) throws -> URL {
+        let directory = finalURL.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SinkError.output("cannot write \(finalURL.path): the directory \(directory.path) does not exist")
+        }
+        if FileManager.default.fileExists(atPath: finalURL.path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                throw SinkError.output("cannot write \(finalURL.path): a directory has that name")
+            }
+            if !overwrite {
+                throw SinkError.output("\(finalURL.path) already exists; pass --overwrite to replace it")
+            }
+        }
+        guard FileManager.default.isWritableFile(atPath: directory.path) else {
+            throw SinkError.output("cannot write in \(directory.path): permission denied")
+        }
+        let name = ".\(finalURL.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
+        let stagingURL = directory.appendingPathComponent(name)
+        lock.withLock { staged.append((stagingURL, finalURL)) }
+        return stagingURL
+    }
+
+    /// Stages the main output file of a writer.
+    public func destination(for finalURL: URL) throws -> SinkDestination {
+        SinkDestination(finalURL: finalURL, stagingURL: try stage(finalURL), staging: self)
+    }
+
+    /// Renames every staged file to its final name.
+    public func commit() throws {
+        let files = lock.withLock { staged }
+        for file in files {
+            guard FileManager.default.fileExists(atPath: file.staging.path) else {
+                throw SinkError.output("the staged output \(file.staging.path) for \(file.final.path) is missing")
+            }
+        }
+        for file in files {
+            // rename(2) replaces atomically; FileManager.moveItem refuses an existing target.
+            guard rename(file.staging.path, file.final.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                discard()
+                throw SinkError.output("cannot move the finished output to \(file.final.path): \(reason)")
+            }
+        }
+        lock.withLock { staged.removeAll() }
+    }
+
+    /// Removes every staged file that exists.
+    public func discard() {
+        let files = lock.withLock { staged }
+        for file in files {
+            unlink(file.staging.path)
+        }
+        lock.withLock { staged.removeAll() }
+    }
+}

@@ -1,0 +1,147 @@
+import CZlib
+import FinkExport
+import Foundation
+
+/// A buffered file writer with optional gzip compression, for the text sinks.
+///
+/// Write errors (a full disk, a file-size limit) surface as ``SinkError/output(_:)`` naming
+/// the final path, never as a crash.
+public final class ByteOutput {
+    private let descriptor: Int32
+    private let displayPath: String
+    private var buffer: [UInt8] = []
+    private let bufferLimit = 1 << 16
+    private var stream: z_stream?
+    private var compressed: [UInt8] = []
+    private var closed = false
+
+    /// The bytes handed to `write` so far (before compression).
+    public private(set) var bytesWritten = 0
+
+    /// Creates (truncates) `url`; `displayPath` names the file in errors.
+    public init(url: URL, displayPath: String, gzip: Bool, level: Int32 = 6) throws {
+        self.displayPath = displayPath
+        descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw SinkError.output("cannot create \(displayPath): \(String(cString: strerror(errno)))")
+        }
+        buffer.reserveCapacity(bufferLimit + 4096)
+        if gzip {
+            var z = z_stream()
+            // windowBits 15 + 16 asks zlib for a gzip header and trailer.
+            let status = deflateInit2_(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                                       ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else {
+                Glibc.close(descriptor)
+                throw SinkError.output("cannot start gzip compression for \(displayPath) (zlib status \(status))")
+            }
+            stream = z
+            compressed = [UInt8](repeating: 0, count: 1 << 16)
+        }
+    }
+
+    deinit {
+        if !closed { discard() }
+    }
+
+    /// Appends bytes.
+    @inline(__always)
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= bufferLimit { try drain() }
+    }
+
+    /// Appends one byte.
+    @inline(__always)
+    public func write(_ byte: UInt8) throws {
+        buffer.append(byte)
+        if buffer.count >= bufferLimit { try drain() }
+    }
+
+    /// Appends a string's UTF-8.
+    public func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try write($0) }
+    }
+
+    /// Appends a static string.
+    public func write(_ text: StaticString) throws {
+        try write(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Direct access to the pending buffer, for formatters that append in place.
+    public func append(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if buffer.count >= bufferLimit { try drain() }
+    }
+
+    /// Flushes everything, ends the gzip stream and closes the file.
+    public func close() throws {
+        guard !closed else { return }
+        try drain()
+        if stream != nil { try deflateAll(finish: true) }
+        if stream != nil { deflateEnd(&stream!) }
+        stream = nil
+        closed = true
+        guard Glibc.close(descriptor) == 0 else {
+            throw SinkError.output("cannot finish writing \(displayPath): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Closes without flushing (after a failure).
+    public func discard() {
+        guard !closed else { return }
+        if stream != nil { deflateEnd(&stream!) }
+        stream = nil
+        closed = true
+        Glibc.close(descriptor)
+    }
+
+    private func drain() throws {
+        guard !buffer.isEmpty else { return }
+        bytesWritten += buffer.count
+        if stream != nil {
+            try deflateAll(finish: false)
+        } else {
+            try buffer.withUnsafeBufferPointer { try writeFully($0) }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func deflateAll(finish: Bool) throws {
+        try buffer.withUnsafeMutableBufferPointer { input in
+            stream!.next_in = input.baseAddress
+            stream!.avail_in = UInt32(input.count)
+            while true {
+                let (status, produced): (Int32, Int) = compressed.withUnsafeMutableBufferPointer { output in
+                    stream!.next_out = output.baseAddress
+                    stream!.avail_out = UInt32(output.count)
+                    let status = deflate(&stream!, finish ? Z_FINISH : Z_NO_FLUSH)
+                    return (status, output.count - Int(stream!.avail_out))
+                }
+                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+                    throw SinkError.output("gzip compression failed for \(displayPath) (zlib status \(status))")
+                }
+                if produced > 0 {
+                    try compressed.withUnsafeBufferPointer { try writeFully(UnsafeBufferPointer(rebasing: $0[0 ..< produced])) }
+                }
+                // Without finishing, spare output room means all input was taken; when
+                // finishing, zlib says so with Z_STREAM_END.
+                if finish ? status == Z_STREAM_END : stream!.avail_out != 0 { break }
+            }
+            stream!.next_in = nil
+        }
+    }
+
+    private func writeFully(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SinkError.output("cannot write \(displayPath): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+}
