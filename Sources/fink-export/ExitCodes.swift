@@ -1,0 +1,34 @@
+import ArgumentParser
+import FinkExport
+
+/// The exit codes scripts can rely on (documented in the README).
+enum ExitCodes {
+    /// Bad arguments or options (sysexits EX_USAGE).
+    static let usage: Int32 = 64
+    /// The data could not be read or mapped (EX_DATAERR).
+    static let data: Int32 = 65
+    /// The API could not be reached or refused a request (EX_UNAVAILABLE).
+    static let network: Int32 = 69
+    /// An internal error (EX_SOFTWARE).
+    static let internalError: Int32 = 70
+    /// The output could not be written (EX_CANTCREAT).
+    static let output: Int32 = 73
+    /// Interrupted by the user (128 + SIGINT).
+    static let interrupted: Int32 = 130
+
+    /// The exit code and message for an error.
+    static func classify(_ error: Error) -> (code: Int32, message: String) {
+        switch error {
+        case let error as QueryError: return (usage, error.description)
+        case let error as MappingError: return (data, error.description)
+        case let error as DataError: return (data, error.description)
+        case let error as FinkAPIError: return (network, error.description)
+        case let error as TransportError: return (network, error.description)
+        case let error as SinkError:
+            if case .usage(let message) = error { return (usage, message) }
+            return (output, error.description)
+        case is CancellationError: return (interrupted, "interrupted; no output was written")
+        default: return (internalError, "\(error)")
+        }
+    }
+}

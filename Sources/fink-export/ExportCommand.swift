@@ -1,0 +1,124 @@
+import ArgumentParser
+import FinkExport
+import FinkStandin
+import Foundation
+
+/// `fink-export [export]`: the two-step export from the Fink API.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export the most anomalous alerts and the light curves of their objects.",
+        discussion: """
+        Asks /api/v1/anomaly for the anomalous alerts, then /api/v1/objects for every alert of \
+        the objects they name, in batches, and writes the anomalies and objects tables.
+
+        Examples:
+          fink-export --n 100 --start-date 2023-01-25 --stop-date 2023-05-22 --format csv --output out/
+          fink-export --n 10 --columns i:objectId,i:jd,i:magpsf,d:anomaly_score --tables objects --output objects.jsonl
+          fink-export --sample --format jsonl --output demo/
+        """)
+
+    @Option(help: ArgumentHelp("Fink API base URL (or set FINK_API_URL).", valueName: "url"))
+    var apiURL: String?
+
+    @Option(name: .customLong("n"), help: "How many anomalous alerts to ask for.")
+    var count = 10
+
+    @Option(help: ArgumentHelp("First UTC day, YYYY-MM-DD[THH:MM:SS] (API default: 2019-11-01).", valueName: "date"))
+    var startDate: String?
+
+    @Option(help: ArgumentHelp("Last UTC day, included whole (API default: now).", valueName: "date"))
+    var stopDate: String?
+
+    @Option(help: ArgumentHelp("Comma-separated Fink columns to ask for (default: all; i:objectId is always kept).",
+                               valueName: "list"))
+    var columns: String?
+
+    @Option(help: ArgumentHelp("Tables to write: anomalies, objects or both.", valueName: "list"))
+    var tables = "anomalies,objects"
+
+    @Option(help: "Object ids per objects request.")
+    var batchSize = 10
+
+    @Option(help: "Objects requests in flight at once.")
+    var concurrency = 4
+
+    @Option(help: "Retries of a failed request (connection errors, timeouts, cut bodies, 429, 5xx).")
+    var retries = 5
+
+    @Option(help: ArgumentHelp("Seconds allowed for one request.", valueName: "seconds"))
+    var timeout = 300.0
+
+    @Flag(help: "Export the built-in sample dataset instead of asking the API (no network needed).")
+    var sample = false
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (1 ... 1000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 1000") }
+        guard (1 ... 64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        guard (0 ... 20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
+        guard timeout > 0 && timeout <= 86_400 else { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
+        if sample && apiURL != nil { throw ValidationError("--sample serves built-in data; drop --api-url") }
+        _ = try parseTables(tables)
+        _ = try baseURL()
+        do {
+            try query().validate()
+            _ = try SchemaMapper(options: output.mappingOptions(columns: requestedColumns()))
+        } catch let error as QueryError {
+            throw ValidationError(error.description)
+        } catch let error as MappingError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() async throws {
+        let terminal = Terminal(quiet: output.quiet)
+        let tables = try parseTables(tables)
+        let pipeline: ExportPipeline
+        do {
+            let mapper = try SchemaMapper(options: output.mappingOptions(columns: requestedColumns()))
+            let layout = try OutputLayout(path: output.output, formatName: output.format,
+                                          optionAssignments: output.formatOptions, tables: tables, registry: .standard())
+            let transport: any Transport
+            let url: URL
+            if sample {
+                let api = StandinAPI(dataset: StandinDataset())
+                transport = InProcessTransport { api.respond(to: $0) }
+                url = URL(string: "http://sample.fink-standin.invalid")!
+            } else {
+                transport = URLSessionTransport()
+                url = try baseURL()
+            }
+            let client = FinkClient(baseURL: url, transport: transport,
+                                    retryPolicy: RetryPolicy(retries: retries), timeout: timeout)
+            let source = ExportSource.APISource(client: client, query: try query(), batchSize: batchSize,
+                                                concurrency: concurrency,
+                                                label: sample ? "built-in sample data (fink-standin, seed \(StandinDataset.Configuration().seed))" : nil)
+            pipeline = ExportPipeline(source: .api(source), tables: tables, mapper: mapper, layout: layout,
+                                      overwrite: output.overwrite)
+        } catch {
+            let (code, message) = ExitCodes.classify(error)
+            terminal.error(message)
+            throw ExitCode(code)
+        }
+        try await runPipeline(pipeline, terminal: terminal)
+    }
+
+    private func requestedColumns() -> [String]? {
+        columns.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    private func query() throws -> FinkQuery {
+        FinkQuery(count: count, startDate: startDate, stopDate: stopDate)
+    }
+
+    private func baseURL() throws -> URL {
+        let text = apiURL ?? ProcessInfo.processInfo.environment["FINK_API_URL"] ?? FinkClient.defaultBaseURL.absoluteString
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host != nil else {
+            throw ValidationError("the API URL \"\(text)\" is not an http(s) URL")
+        }
+        return url
+    }
+}

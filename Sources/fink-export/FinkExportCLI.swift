@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// The `fink-export` command: export by default, plus convert, formats and columns.
+@main
+struct FinkExportCLI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fink-export",
+        abstract: "Export the Fink broker's anomaly data into CSV and JSON Lines datasets.",
+        discussion: """
+        Exit codes: 0 success, 64 usage, 65 data, 69 network/API, 70 internal, 73 output, 130 interrupted.
+        """,
+        version: "0.1.0",
+        subcommands: [ExportCommand.self, ConvertCommand.self, FormatsCommand.self, ColumnsCommand.self],
+        defaultSubcommand: ExportCommand.self)
+
+    static func main() async {
+        // A file-size limit must end in a write error, not in SIGXFSZ killing the process.
+        signal(SIGXFSZ, SIG_IGN)
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import FinkExport
+
+/// Options shared by `export` and `convert`: what to write, where and how.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Output file, or directory for one file per table.",
+        discussion: "A path ending in / or without a known extension is a directory.",
+        valueName: "path"))
+    var output: String
+
+    @Option(help: ArgumentHelp("Output format (see `fink-export formats`); default from the output's extension.",
+                               valueName: "name"))
+    var format: String?
+
+    @Option(name: .customLong("option"), help: ArgumentHelp(
+        "A format option as name=value (repeatable; see `fink-export formats`).", valueName: "name=value"))
+    var formatOptions: [String] = []
+
+    @Option(help: ArgumentHelp("Column names: fink keeps i:/d:/v: prefixes, plain drops them.", valueName: "fink|plain"))
+    var names: NameStyle = .fink
+
+    @Flag(name: .customLong("no-expand"), help: "Keep d:lc_features_g/r as the raw strings instead of 26 columns each.")
+    var noExpand = false
+
+    @Flag(help: "Write a value that does not fit its column as null (counted in the summary) instead of failing.")
+    var lenient = false
+
+    @Flag(help: "Replace output files that already exist.")
+    var overwrite = false
+
+    @Flag(name: [.short, .long], help: "No progress line, notices or summary; errors and warnings still go to stderr.")
+    var quiet = false
+
+    func mappingOptions(columns: [String]?) -> MappingOptions {
+        MappingOptions(nameStyle: names, expandFeatures: !noExpand, lenient: lenient, columns: columns)
+    }
+}
+
+extension NameStyle: ExpressibleByArgument {}
+
+extension ExportTable: ExpressibleByArgument {}
+
+/// Parses `--tables anomalies,objects`.
+func parseTables(_ text: String) throws -> [ExportTable] {
+    var tables: [ExportTable] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let name = part.trimmingCharacters(in: .whitespaces)
+        guard let table = ExportTable(rawValue: name) else {
+            throw ValidationError("--tables takes anomalies, objects or both (comma-separated), not \"\(name)\"")
+        }
+        if !tables.contains(table) { tables.append(table) }
+    }
+    guard !tables.isEmpty else { throw ValidationError("--tables needs at least one table") }
+    return tables.sorted()
+}

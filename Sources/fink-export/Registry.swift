@@ -1,0 +1,11 @@
+import CSVSink
+import FinkExport
+import JSONLinesSink
+
+extension SinkRegistry {
+    /// The formats this build of fink-export writes.
+    static func standard() -> SinkRegistry {
+        // The formats' names and extensions are distinct, so registration cannot fail.
+        try! SinkRegistry([CSVFormat(), JSONLinesFormat()])
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import FinkExport
+import Foundation
+
+/// Runs a pipeline with progress, Ctrl-C handling and one-line errors, and exits with the
+/// documented code.
+func runPipeline(_ pipeline: ExportPipeline, terminal: Terminal) async throws {
+    let task = Task { try await pipeline.run(progress: terminal.progress, log: terminal.notice) }
+    let interrupt = installInterruptHandler(task: task, layout: pipeline.layout, terminal: terminal)
+    defer { interrupt.cancel() }
+    do {
+        let summary = try await task.value
+        terminal.summary(summary)
+        for warning in summary.warnings { terminal.warning(warning) }
+    } catch {
+        let (code, message) = ExitCodes.classify(error)
+        terminal.error(message)
+        throw ExitCode(code)
+    }
+}
+
+/// On Ctrl-C, cancels the export; if it has not stopped within two seconds, removes this
+/// process's staged files itself and exits.
+private func installInterruptHandler(task: Task<ExportSummary, Error>, layout: OutputLayout,
+                                     terminal: Terminal) -> DispatchSourceSignal {
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let queue = DispatchQueue(label: "fink-export.signals")
+    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: queue)
+    let directories = Set(layout.files.values.map { $0.deletingLastPathComponent().path })
+    let handler: @Sendable () -> Void = {
+        task.cancel()
+        queue.asyncAfter(deadline: .now() + 2) {
+            removeStagedFiles(in: directories)
+            terminal.error("interrupted; no output was written")
+            exit(ExitCodes.interrupted)
+        }
+    }
+    source.setEventHandler(handler: handler)
+    source.resume()
+    let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: queue)
+    termination.setEventHandler(handler: handler)
+    termination.resume()
+    terminationSource = termination
+    return source
+}
+
+nonisolated(unsafe) private var terminationSource: DispatchSourceSignal?
+
+/// Removes `.<name>.partial-<this pid>-*` files: the staged outputs of this process.
+private func removeStagedFiles(in directories: Set<String>) {
+    let marker = ".partial-\(ProcessInfo.processInfo.processIdentifier)-"
+    for directory in directories {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix(".") && name.contains(marker) {
+            unlink((directory as NSString).appendingPathComponent(name))
+        }
+    }
+}
