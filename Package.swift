@@ -46,7 +46,7 @@ let package = Package(
 
         .testTarget(name: "FinkExportTests", dependencies: [
             "FinkExport", "CSVSink", "JSONLinesSink", "SinkSupport", "FinkStandin", "fink-export",
-        ], path: "Tests/FinkExportTests"),
+        ], path: "Tests/FinkExportTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -197,11 +197,21 @@ public struct StandinDataset: Sendable {
         switch column.type {
         case .float:
             if !keyColumn && rng.chance(0.03) { return .missing }
-            let base: ClosedRange<Double> = column.unit == "mag" ? 14 ... 21.5 : (column.name.contains("sig") ? 0.005 ... 0.4 : 0 ... 60)
+            let base: ClosedRange<Double>
+            if column.name.contains(":sig") || column.name.contains(":e_") {
+                base = 0.005 ... 0.4
+            } else if Self.scoreColumns.contains(column.name) {
+                base = 0 ... 1
+            } else if column.unit == "mag" {
+                base = 14 ... 21.5
+            } else {
+                base = 0 ... 60
+            }
             return .real(Self.float32(rng.uniform(base)))
         case .double:
             if rng.chance(keyColumn ? 0.3 : 0.03) { return .missing }
-            return .real(NumberText.pandasCanonical((rng.uniform(-5 ... 400) * 1e6).rounded() / 1e6))
+            let range: ClosedRange<Double> = Self.scoreColumns.contains(column.name) ? 0 ... 1 : -5 ... 400
+            return .real(NumberText.pandasCanonical((rng.uniform(range) * 1e6).rounded() / 1e6))
         case .int:
             if rng.chance(0.02) { return .missing }
             return .integer(Int64(rng.int(0 ... 2000)))
@@ -323,6 +333,11 @@ public struct StandinDataset: Sendable {
         return "ZTF\(yy < 10 ? "0" : "")\(yy)\(String(letters.reversed()))"
     }
 
+    /// Probabilities and scores, between 0 and 1.
+    static let scoreColumns: Set<String> = [
+        "i:drb", "i:rb", "i:classtar", "i:sgscore1", "i:sgscore2", "i:sgscore3", "d:mulens", "d:rf_kn_vs_nonkn",
+        "d:rf_snia_vs_nonia", "d:snn_sn_vs_all", "d:snn_snia_vs_nonia", "d:slsn_score",
+    ]
     static let investigators = [
         "Kulkarni", "Bellm, E. \"Eric\"", "Graham & Kasliwal <ZTF>", "Zürich–Ωmega", "東京大学", "O'Brien",
     ]

@@ -1,0 +1,92 @@
+import FinkExport
+import Testing
+
+@Suite("JSON reader: the API's records, straight from bytes")
+struct JSONRecordReaderTests {
+    @Test("reads an array of flat records, keeping each value's kind and literal text")
+    func readsRecords() throws {
+        let handler = try readJSON(#"[{"i:objectId":"ZTF18acqucmw","i:candid":1095578116115010004,"i:jd":2458850.0781134,"d:flag":true,"d:x":null},{"i:objectId":"ZTF21abfmbix","i:candid":-1,"i:jd":1.5e-3,"d:flag":false,"d:x":null}]"#)
+        #expect(handler.records == [
+            ["i:objectId": "string:ZTF18acqucmw", "i:candid": "number:1095578116115010004",
+             "i:jd": "number:2458850.0781134", "d:flag": "bool:true", "d:x": "null"],
+            ["i:objectId": "string:ZTF21abfmbix", "i:candid": "number:-1", "i:jd": "number:1.5e-3",
+             "d:flag": "bool:false", "d:x": "null"],
+        ])
+    }
+
+    @Test("resolves each key once while records keep the same key order")
+    func cachesKeys() throws {
+        let handler = try readJSON(#"[{"a":1,"b":2},{"a":3,"b":4},{"b":5,"a":6}]"#)
+        // Two keys on the first record, two again when the order changes.
+        #expect(handler.keys == ["a", "b", "b", "a"])
+        #expect(handler.records.map { $0["a"] } == ["number:1", "number:3", "number:6"])
+    }
+
+    @Test("decodes \\uXXXX, surrogate pairs, \\/ and the other escapes")
+    func decodesEscapes() throws {
+        let handler = try readJSON(#"[{"v:constellation":"Bo\u00f6tes","p":"\/ztf\/sci","e":"\ud83d\ude00","q":"say \"hi\"\n\ttab\\"}]"#)
+        let record = handler.records[0]
+        #expect(record["v:constellation"] == "string:Boötes")
+        #expect(record["p"] == "string:/ztf/sci")
+        #expect(record["e"] == "string:😀")
+        #expect(record["q"] == "string:say \"hi\"\n\ttab\\")
+    }
+
+    @Test("accepts NaN and Infinity as Python writes them, and an empty array")
+    func acceptsPythonNumbers() throws {
+        let handler = try readJSON(#" [ {"a": NaN, "b": -Infinity, "c": Infinity} ] "#)
+        #expect(handler.records == [["a": "number:NaN", "b": "number:-Infinity", "c": "number:Infinity"]])
+        #expect(try readJSON("[]").records.isEmpty)
+    }
+
+    @Test("hands nested arrays and objects over as their JSON text")
+    func keepsComposites() throws {
+        let handler = try readJSON(#"[{"b:cutout":[[1,2],[3,"]"]],"m":{"k":[{}]}}]"#)
+        #expect(handler.records[0]["b:cutout"] == #"composite:[[1,2],[3,"]"]]"#)
+        #expect(handler.records[0]["m"] == #"composite:{"k":[{}]}"#)
+    }
+
+    @Test("says the body is cut off when it ends early", arguments: [
+        #"[{"a":1"#, #"[{"a":"abc"#, #"[{"a":1},"#, #"[{"a":[1,2"#, #"[{"a":tr"#, #"[{"a":12"#, "[",
+    ])
+    func detectsTruncation(body: String) {
+        let error = readError(body)
+        #expect(error != nil)
+        #expect(error?.reason.contains("cut off") == true || error?.reason.contains("end of input") == true)
+    }
+
+    @Test("refuses what is not an array of records, saying what it found")
+    func refusesOtherShapes() {
+        #expect(readError(#"{"message": "Internal Server Error"}"#)?.reason.contains("found a JSON object") == true)
+        #expect(readError("<!doctype html><title>502</title>")?.reason.contains("HTML") == true)
+        #expect(readError("")?.reason.contains("empty") == true)
+        #expect(readError(#"[1,2]"#)?.reason.contains("expected a record") == true)
+        #expect(readError(#"[{"a":1}] trailing"#)?.reason.contains("after the JSON array") == true)
+        #expect(readError(#"[{"a":01}]"#) != nil)
+        #expect(readError(#"[{"a":1.}]"#) != nil)
+        #expect(readError(#"[{"a":nul}]"#) != nil)
+        #expect(readError(#"[{a:1}]"#)?.reason.contains("key") == true)
+    }
+
+    @Test("refuses invalid UTF-8, raw control characters and bad escapes")
+    func refusesBadStrings() {
+        var bytes = Array(#"[{"a":"x"#.utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array(#""}]"#.utf8)
+        let error = bytes.withUnsafeBufferPointer { buffer -> ReadError? in
+            var handler = RecordingHandler()
+            do { try JSONRecordReader.read(buffer, into: &handler); return nil } catch { return error as? ReadError }
+        }
+        #expect(error?.reason.contains("invalid UTF-8") == true)
+        #expect(readError("[{\"a\":\"line\nbreak\"}]")?.reason.contains("control character") == true)
+        #expect(readError(#"[{"a":"\x"}]"#)?.reason.contains("unknown escape") == true)
+        #expect(readError(#"[{"a":"\ud83d"}]"#)?.reason.contains("surrogate") == true)
+        #expect(readError(#"[{"a":"\u12"}]"#) != nil)
+    }
+
+    @Test("refuses nesting deeper than the limit instead of recursing")
+    func limitsDepth() {
+        let deep = "[{\"a\":" + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}]"
+        #expect(readError(deep)?.reason.contains("nests deeper") == true)
+    }
+}

@@ -1,0 +1,56 @@
+import FinkExport
+import Foundation
+import Testing
+
+@Suite("Number parsing: exact integers and correctly rounded doubles")
+struct NumberParsingTests {
+    private func integer(_ text: String) -> IntegerParse {
+        Array(text.utf8).withUnsafeBufferPointer { NumberParsing.integer($0) }
+    }
+
+    private func double(_ text: String) -> Double? {
+        Array(text.utf8).withUnsafeBufferPointer { NumberParsing.double($0) }
+    }
+
+    @Test("64-bit ids stay exact, including beyond 2^53 and at the limits")
+    func exactIntegers() {
+        #expect(integer("9007199254740993") == .value(9_007_199_254_740_993))
+        #expect(integer("1095578116115010004") == .value(1_095_578_116_115_010_004))
+        #expect(integer("9223372036854775807") == .value(.max))
+        #expect(integer("-9223372036854775808") == .value(.min))
+        #expect(integer("9223372036854775808") == .overflow)
+        #expect(integer("123456789012345678901234") == .overflow)
+        #expect(integer("1.0") == .notInteger)
+        #expect(integer("1e3") == .notInteger)
+        #expect(integer("") == .notInteger)
+        #expect(integer("-") == .notInteger)
+    }
+
+    @Test("every double reads back exactly as Swift's own parser reads it")
+    func roundTrips() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0 ..< 20_000 {
+            let value = Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF)
+            for text in [value.description, String(format: "%.17g", value), String(format: "%.10f", value)] {
+                #expect(double(text) == Double(text), "\(text)")
+            }
+        }
+        for text in ["2461186.9361689999", "0.0000280975", "1.23e+17", "1.0E7", "1.0E-4", "-0.0", "5e-324",
+                     "1.7976931348623157e308", "0.1", "18.291412", "123456789012345678901234567890"] {
+            #expect(double(text) == Double(text), "\(text)")
+        }
+    }
+
+    @Test("reads the words Python and Java use, and refuses non-numbers")
+    func specials() {
+        #expect(double("NaN")!.isNaN)
+        #expect(double("nan")!.isNaN)
+        #expect(double("Infinity") == .infinity)
+        #expect(double("-Infinity") == -.infinity)
+        #expect(double("inf") == .infinity)
+        #expect(double("1e999") == .infinity)
+        for text in ["", "abc", ".5", "1.", "1e", "--1", "0x10", "1,5", " 1", "None"] {
+            #expect(double(text) == nil, "\(text)")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Real-shaped records from the reference material, copied into `Fixtures/`.
+enum Fixtures {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func json(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: directory.appendingPathComponent(name))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    /// A fixture's member re-encoded as a one-record JSON array, the API's response shape,
+    /// keeping 64-bit integers exact by splicing their literal text.
+    static func responseBody(_ record: [String: Any]) throws -> Data {
+        let data = try JSONSerialization.data(withJSONObject: [record], options: [.sortedKeys])
+        return data
+    }
+}
+
+/// A scratch directory removed at deinit.
+final class ScratchDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("fink-export-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    func path(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    /// Names of all entries, hidden ones included.
+    func entries() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
+}
