@@ -11,7 +11,8 @@ public final class ByteOutput {
     private let displayPath: String
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 16
-    private var stream: z_stream?
+    // zlib keeps a pointer back to its z_stream, so the stream must not move: heap-allocated.
+    private var stream: UnsafeMutablePointer<z_stream>?
     private var compressed: [UInt8] = []
     private var closed = false
 
@@ -27,11 +28,13 @@ public final class ByteOutput {
         }
         buffer.reserveCapacity(bufferLimit + 4096)
         if gzip {
-            var z = z_stream()
+            let z = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            z.initialize(to: z_stream())
             // windowBits 15 + 16 asks zlib for a gzip header and trailer.
-            let status = deflateInit2_(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+            let status = deflateInit2_(z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
                                        ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
             guard status == Z_OK else {
+                z.deallocate()
                 Glibc.close(descriptor)
                 throw SinkError.output("cannot start gzip compression for \(displayPath) (zlib status \(status))")
             }
@@ -80,8 +83,7 @@ public final class ByteOutput {
         guard !closed else { return }
         try drain()
         if stream != nil { try deflateAll(finish: true) }
-        if stream != nil { deflateEnd(&stream!) }
-        stream = nil
+        endStream()
         closed = true
         guard Glibc.close(descriptor) == 0 else {
             throw SinkError.output("cannot finish writing \(displayPath): \(String(cString: strerror(errno)))")
@@ -91,10 +93,16 @@ public final class ByteOutput {
     /// Closes without flushing (after a failure).
     public func discard() {
         guard !closed else { return }
-        if stream != nil { deflateEnd(&stream!) }
-        stream = nil
+        endStream()
         closed = true
         Glibc.close(descriptor)
+    }
+
+    private func endStream() {
+        guard let stream else { return }
+        deflateEnd(stream)
+        stream.deallocate()
+        self.stream = nil
     }
 
     private func drain() throws {
@@ -110,14 +118,15 @@ public final class ByteOutput {
 
     private func deflateAll(finish: Bool) throws {
         try buffer.withUnsafeMutableBufferPointer { input in
-            stream!.next_in = input.baseAddress
-            stream!.avail_in = UInt32(input.count)
+            let stream = self.stream!
+            stream.pointee.next_in = input.baseAddress
+            stream.pointee.avail_in = UInt32(input.count)
             while true {
                 let (status, produced): (Int32, Int) = compressed.withUnsafeMutableBufferPointer { output in
-                    stream!.next_out = output.baseAddress
-                    stream!.avail_out = UInt32(output.count)
-                    let status = deflate(&stream!, finish ? Z_FINISH : Z_NO_FLUSH)
-                    return (status, output.count - Int(stream!.avail_out))
+                    stream.pointee.next_out = output.baseAddress
+                    stream.pointee.avail_out = UInt32(output.count)
+                    let status = deflate(stream, finish ? Z_FINISH : Z_NO_FLUSH)
+                    return (status, output.count - Int(stream.pointee.avail_out))
                 }
                 guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
                     throw SinkError.output("gzip compression failed for \(displayPath) (zlib status \(status))")
@@ -127,9 +136,9 @@ public final class ByteOutput {
                 }
                 // Without finishing, spare output room means all input was taken; when
                 // finishing, zlib says so with Z_STREAM_END.
-                if finish ? status == Z_STREAM_END : stream!.avail_out != 0 { break }
+                if finish ? status == Z_STREAM_END : stream.pointee.avail_out != 0 { break }
             }
-            stream!.next_in = nil
+            stream.pointee.next_in = nil
         }
     }
 

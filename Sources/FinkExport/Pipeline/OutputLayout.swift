@@ -35,8 +35,9 @@ public struct OutputLayout: Sendable {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let claimedExtension = byExtension.map { $0.format.descriptor.name == descriptor.name } ?? false
-        let directoryMode = path.hasSuffix("/") || (exists && isDirectory.boolValue) || !claimedExtension
-        if !directoryMode, let other = byExtension, other.format.descriptor.name != descriptor.name {
+        let explicitDirectory = path.hasSuffix("/") || (exists && isDirectory.boolValue)
+        let directoryMode = explicitDirectory || !claimedExtension
+        if !explicitDirectory, let other = byExtension, other.format.descriptor.name != descriptor.name {
             throw SinkError.usage("--output \(path) has the extension of \(other.format.descriptor.name), but --format is \(descriptor.name)")
         }
 

@@ -33,6 +33,17 @@ public struct Provenance: Sendable, Codable, Equatable {
         /// Values written as null because the format cannot hold them (such as infinities in
         /// JSON), by column.
         public var unrepresentableAsNull: [String: Int]
+
+        /// Creates a table record.
+        public init(name: String, rows: Int, columns: [ColumnRecord], possiblyTruncatedObjects: [String] = [],
+                    lenientNulls: [String: Int] = [:], unrepresentableAsNull: [String: Int] = [:]) {
+            self.name = name
+            self.rows = rows
+            self.columns = columns
+            self.possiblyTruncatedObjects = possiblyTruncatedObjects
+            self.lenientNulls = lenientNulls
+            self.unrepresentableAsNull = unrepresentableAsNull
+        }
     }
 
     /// The tool.
@@ -63,6 +74,27 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var tables: [TableRecord]
     /// Warnings the export produced.
     public var warnings: [String]
+
+    /// Creates a provenance record.
+    public init(tool: String = "fink-export", toolVersion: String = FinkExportVersion.current, source: String,
+                anomalyRequest: RequestRecord? = nil, objectsRequest: RequestRecord? = nil, objectsRequestCount: Int = 0,
+                anomaliesRequested: Int? = nil, exportedAt: String, schemaVersion: String, featureNames: [String],
+                nameStyle: String, featuresExpanded: Bool, tables: [TableRecord], warnings: [String]) {
+        self.tool = tool
+        self.toolVersion = toolVersion
+        self.source = source
+        self.anomalyRequest = anomalyRequest
+        self.objectsRequest = objectsRequest
+        self.objectsRequestCount = objectsRequestCount
+        self.anomaliesRequested = anomaliesRequested
+        self.exportedAt = exportedAt
+        self.schemaVersion = schemaVersion
+        self.featureNames = featureNames
+        self.nameStyle = nameStyle
+        self.featuresExpanded = featuresExpanded
+        self.tables = tables
+        self.warnings = warnings
+    }
 
     /// The provenance as pretty, key-sorted JSON.
     public func jsonData() -> Data {

@@ -1,0 +1,218 @@
+import CSVSink
+import FinkExport
+import FinkStandin
+import Foundation
+import JSONLinesSink
+import Testing
+
+@Suite("End to end: real HTTP over loopback against fink-standin", .serialized)
+struct EndToEndTests {
+    static let registry = try! SinkRegistry([CSVFormat(), JSONLinesFormat()])
+
+    struct Run {
+        let summary: ExportSummary
+        let directory: ScratchDirectory
+    }
+
+    static func export(_ client: FinkClient, query: FinkQuery = FinkQuery(count: 15), format: String,
+                       options: MappingOptions = MappingOptions(), batchSize: Int = 3, concurrency: Int = 3,
+                       tables: [ExportTable] = [.anomalies, .objects]) async throws -> Run {
+        let directory = try ScratchDirectory()
+        let pipeline = ExportPipeline(
+            source: .api(.init(client: client, query: query, batchSize: batchSize, concurrency: concurrency)),
+            tables: tables, mapper: try SchemaMapper(options: options),
+            layout: try OutputLayout(path: directory.url.path + "/", formatName: format, optionAssignments: [],
+                                     tables: tables, registry: registry))
+        return Run(summary: try await pipeline.run(), directory: directory)
+    }
+
+    static func read(_ run: Run, _ table: ExportTable, format: String) throws -> [[Value]] {
+        let record = run.summary.provenance.table(table.rawValue)!
+        let schema = TableSchema(name: table.rawValue, fields: record.columns.map {
+            Field(name: $0.name, sourceName: $0.source, type: ColumnType(rawValue: $0.type)!)
+        })
+        let url = run.directory.path("\(table.rawValue).\(format)")
+        return format == "csv" ? try ExportReader.csv(url, schema: schema).rows : try ExportReader.jsonLines(url, schema: schema).rows
+    }
+
+    /// Checks every cell of an exported table against the dataset.
+    static func expectMatches(_ rows: [[Value]], schema: TableSchema, expected: [(object: Int, alert: Int)],
+                              harness: StandinHarness, format: String) {
+        #expect(rows.count == expected.count)
+        var cache: [Int: [StandinValue]] = [:]
+        var mismatches = 0
+        for (row, (object, alert)) in zip(rows, expected) {
+            for (index, field) in schema.fields.enumerated() {
+                var want = harness.expectedValue(field, object: object, alert: alert, row: &cache)
+                // JSON has no infinity: the sink writes null and counts it.
+                if format == "jsonl", case .real(let value) = want, value.isInfinite { want = .null }
+                if row[index] != want {
+                    mismatches += 1
+                    if mismatches <= 5 {
+                        Issue.record("\(schema.name) object \(object) alert \(alert) \(field.name): got \(row[index]), want \(want)")
+                    }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test("every exported value equals the stand-in's dataset: NaN/null, 64-bit ids, unicode, features",
+          arguments: ["csv", "jsonl"])
+    func valuesMatchDataset(format: String) async throws {
+        let harness = try StandinHarness()
+        let run = try await Self.export(harness.client(), format: format)
+        let provenance = run.summary.provenance
+
+        let anomalySchema = try SchemaMapper().schema(for: .anomalies, fields: provenance.table("anomalies")!.columns.map {
+            Field(name: $0.name, sourceName: $0.source, type: ColumnType(rawValue: $0.type)!,
+                  origin: $0.source.hasPrefix("d:lc_features") ? .feature(index: Self.featureIndex($0.name)) : .catalogue)
+        })
+        let expectedAnomalies = try harness.expectedAnomalies(count: 15)
+        Self.expectMatches(try Self.read(run, .anomalies, format: format), schema: anomalySchema,
+                           expected: expectedAnomalies, harness: harness, format: format)
+
+        var ids: [String] = []
+        for (object, _) in expectedAnomalies where !ids.contains(harness.dataset.objects[object].id) {
+            ids.append(harness.dataset.objects[object].id)
+        }
+        let objectSchema = TableSchema(name: "objects", fields: provenance.table("objects")!.columns.map {
+            Field(name: $0.name, sourceName: $0.source, type: ColumnType(rawValue: $0.type)!,
+                  origin: $0.source.hasPrefix("d:lc_features") ? .feature(index: Self.featureIndex($0.name)) : .catalogue)
+        })
+        let expectedObjects = harness.expectedObjects(ids: ids, batchSize: 3)
+        Self.expectMatches(try Self.read(run, .objects, format: format), schema: objectSchema,
+                           expected: expectedObjects, harness: harness, format: format)
+
+        #expect(provenance.table("objects")?.rows == expectedObjects.count)
+        #expect(provenance.objectsRequestCount == (ids.count + 2) / 3)
+        #expect(provenance.anomalyRequest?.body == #"{"n":15,"output-format":"json"}"#)
+        #expect(try run.directory.entries() == ["anomalies.\(format)", "anomalies.\(format).meta.json",
+                                                "objects.\(format)", "objects.\(format).meta.json"])
+    }
+
+    static func featureIndex(_ name: String) -> Int {
+        ColumnCatalogue.builtin.features.firstIndex { name.hasSuffix("_" + $0.name) && name.hasPrefix("d:lc_features_") &&
+            name.count == "d:lc_features_g_".count + $0.name.count }!
+    }
+
+    @Test("with 5xx answers, cut-off bodies, dropped connections and slow answers the export is identical")
+    func faultsGiveIdenticalExport() async throws {
+        let clean = try StandinHarness(objects: 10, maxAlerts: 120)
+        let reference = try await Self.export(clean.client(), format: "csv")
+        let faulty = try StandinHarness(objects: 10, maxAlerts: 120, faults: FaultPlan(
+            serverErrors: 0.3, cutBodies: 0.1, droppedConnections: 0.05, slowResponses: 0.1, slowSeconds: 0.05, seed: 7))
+        let run = try await Self.export(faulty.client(retries: 12), format: "csv")
+        #expect(run.summary.retries > 0)
+        for table in ["anomalies.csv", "objects.csv"] {
+            #expect(try Data(contentsOf: run.directory.path(table)) == Data(contentsOf: reference.directory.path(table)))
+        }
+    }
+
+    @Test("when retries run out the error names the request and no output is left")
+    func retriesExhausted() async throws {
+        let harness = try StandinHarness(objects: 4, maxAlerts: 40, faults: FaultPlan(serverErrors: 1))
+        let directory = try ScratchDirectory()
+        let pipeline = ExportPipeline(
+            source: .api(.init(client: harness.client(retries: 2), query: FinkQuery(count: 5))),
+            tables: [.anomalies, .objects], mapper: try SchemaMapper(),
+            layout: try OutputLayout(path: directory.url.path + "/", formatName: "csv", optionAssignments: [],
+                                     tables: [.anomalies, .objects], registry: Self.registry))
+        await #expect {
+            try await pipeline.run()
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("/api/v1/anomaly") && message.contains("3 tries") && message.contains("HTTP 503")
+        }
+        #expect(try directory.entries().isEmpty)
+    }
+
+    @Test("HTTP 400 and 500 bodies as the API writes them become one clear line, and nothing is written",
+          arguments: [
+            (400, "{'status': 'error', 'text': 'A value for `objectId` is required. See https://api.ztf.fink-portal.org \\n'}",
+             "A value for `objectId` is required"),
+            (500, "{\"message\": \"Internal Server Error\"}\n", "Internal Server Error"),
+          ])
+    func httpErrors(status: Int, body: String, message: String) async throws {
+        let harness = try StandinHarness(objects: 4, maxAlerts: 40)
+        let api = harness.api
+        // Anomalies answer normally; every objects request fails the way the API fails.
+        let server = LoopbackServer { request in
+            request.path.hasSuffix("objects") ? HTTPResponse(status: status, body: Data(body.utf8)) : api.respond(to: request)
+        }
+        let port = try server.start()
+        defer { server.stop() }
+        var client = harness.client(retries: 1)
+        client.baseURL = URL(string: "http://127.0.0.1:\(port)")!
+        let directory = try ScratchDirectory()
+        let pipeline = ExportPipeline(
+            source: .api(.init(client: client, query: FinkQuery(count: 5))), tables: [.anomalies, .objects],
+            mapper: try SchemaMapper(),
+            layout: try OutputLayout(path: directory.url.path + "/", formatName: "jsonl", optionAssignments: [],
+                                     tables: [.anomalies, .objects], registry: Self.registry))
+        await #expect {
+            try await pipeline.run()
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("/api/v1/objects") && text.contains("HTTP \(status)") && text.contains(message) && !text.contains("\n")
+        }
+        #expect(try directory.entries().isEmpty)
+    }
+
+    @Test("objects at the per-object row limit are reported as possibly cut; a short anomaly answer is stated")
+    func shortResults() async throws {
+        let harness = try StandinHarness(objects: 6, maxAlerts: 200, rowLimit: 50)
+        let run = try await Self.export(harness.client(rowLimit: 50), query: FinkQuery(count: 500), format: "jsonl")
+        let truncated = run.summary.provenance.table("objects")!.possiblyTruncatedObjects
+        let atLimit = harness.dataset.objects.filter { $0.alertJDs.count >= 50 }.map(\.id)
+        #expect(!truncated.isEmpty)
+        #expect(Set(truncated) == Set(atLimit))
+        #expect(run.summary.warnings.contains { $0.contains("limit of 50 rows per object") })
+        #expect(run.summary.warnings.contains { $0.contains("fewer than the 500 asked for") })
+        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: run.directory.path("objects.jsonl.meta.json"))) as! [String: Any]
+        let tables = sidecar["tables"] as! [[String: Any]]
+        #expect(Set(tables[0]["possiblyTruncatedObjects"] as! [String]) == Set(atLimit))
+    }
+
+    @Test("the date window and --columns reach the API and shape the output")
+    func windowAndColumns() async throws {
+        let harness = try StandinHarness(objects: 30, maxAlerts: 60)
+        let query = FinkQuery(count: 50, startDate: "2024-01-01", stopDate: "2025-06-30")
+        let run = try await Self.export(harness.client(), query: query, format: "csv",
+                                        options: MappingOptions(columns: ["i:jd", "i:magpsf", "d:lc_features_r"]),
+                                        tables: [.anomalies])
+        let expected = try harness.expectedAnomalies(count: 50, start: "2024-01-01", stop: "2025-06-30")
+        let record = run.summary.provenance.table("anomalies")!
+        #expect(record.rows == expected.count)
+        #expect(record.columns.map(\.name).prefix(3) == ["i:objectId", "i:jd", "i:magpsf"])
+        #expect(record.columns.count == 3 + 26)
+        #expect(run.summary.provenance.anomalyRequest?.body
+            == #"{"columns":"i:objectId,i:jd,i:magpsf,d:lc_features_r","n":50,"output-format":"json","start_date":"2024-01-01","stop_date":"2025-06-30"}"#)
+        let jds = try Self.read(run, .anomalies, format: "csv").map { $0[1] }
+        #expect(jds == expected.map { .real(harness.dataset.objects[$0.object].alertJDs[$0.alert]) })
+    }
+
+    @Test("upper-limit rows with string-typed numbers come through typed")
+    func upperLimits() async throws {
+        let harness = try StandinHarness(objects: 3, maxAlerts: 30)
+        var query = FinkQuery(count: 3)
+        query.withUpperLimits = true
+        let run = try await Self.export(harness.client(), query: query, format: "jsonl",
+                                        options: MappingOptions(columns: ["i:candid", "i:jd", "i:fid", "i:diffmaglim", "d:tag"]),
+                                        tables: [.objects])
+        let schema = TableSchema(name: "objects", fields: run.summary.provenance.table("objects")!.columns.map {
+            Field(name: $0.name, sourceName: $0.source, type: ColumnType(rawValue: $0.type)!)
+        })
+        let rows = try ExportReader.jsonLines(run.directory.path("objects.jsonl"), schema: schema).rows
+        let limits = rows.filter { $0[5] == .text("upperlim") }
+        #expect(!limits.isEmpty)
+        for row in limits {
+            #expect(row[1] == .integer(-1))
+            guard case .integer(let fid) = row[3], case .real = row[4] else {
+                Issue.record("upper-limit row not typed: \(row)")
+                continue
+            }
+            #expect(fid == 1 || fid == 2)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import FinkExport
+import FinkStandin
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A stand-in API on a loopback port, with the dataset behind it, for end-to-end tests.
+final class StandinHarness {
+    let dataset: StandinDataset
+    let api: StandinAPI
+    let server: LoopbackServer
+    let baseURL: URL
+
+    init(objects: Int = 12, maxAlerts: Int = 300, rowLimit: Int = FinkClient.defaultObjectRowLimit,
+         faults: FaultPlan = FaultPlan(), seed: UInt64 = 20_230_125) throws {
+        dataset = StandinDataset(.init(seed: seed, objectCount: objects, maximumAlerts: maxAlerts))
+        let api = StandinAPI(dataset: dataset, rowLimit: rowLimit)
+        self.api = api
+        server = LoopbackServer(faults: faults) { api.respond(to: $0) }
+        let port = try server.start()
+        baseURL = URL(string: "http://127.0.0.1:\(port)")!
+    }
+
+    deinit {
+        server.stop()
+    }
+
+    func client(retries: Int = 5, rowLimit: Int = FinkClient.defaultObjectRowLimit, timeout: TimeInterval = 30) -> FinkClient {
+        FinkClient(baseURL: baseURL, transport: URLSessionTransport(),
+                   retryPolicy: RetryPolicy(retries: retries, baseDelay: 0.01, maximumDelay: 0.05), timeout: timeout,
+                   objectRowLimit: rowLimit)
+    }
+
+    // MARK: What the API should have answered
+
+    /// (object, alert) of the anomaly rows for `query`, newest first.
+    func expectedAnomalies(count: Int, start: String? = nil, stop: String? = nil) throws -> [(object: Int, alert: Int)] {
+        let startJD = try julian(start ?? "2019-11-01")
+        let stopJD = try stop.map { try julian($0) + 1 } ?? Date().timeIntervalSince1970 / 86_400 + 2_440_587.5
+        var picked: [(Int, Int)] = []
+        for entry in dataset.anomalies.reversed() where entry.jd >= startJD && entry.jd <= stopJD && picked.count < count {
+            picked.append((entry.object, entry.alert))
+        }
+        return picked
+    }
+
+    /// (object, alert) of the objects rows, batch by batch, each batch newest first.
+    func expectedObjects(ids: [String], batchSize: Int, rowLimit: Int = FinkClient.defaultObjectRowLimit) -> [(object: Int, alert: Int)] {
+        var rows: [(object: Int, alert: Int)] = []
+        for start in stride(from: 0, to: ids.count, by: batchSize) {
+            var batch: [(jd: Double, object: Int, alert: Int)] = []
+            for id in ids[start ..< min(start + batchSize, ids.count)] {
+                let object = dataset.index(ofObject: id)!
+                for alert in 0 ..< min(rowLimit, dataset.objects[object].alertJDs.count) {
+                    batch.append((dataset.objects[object].alertJDs[alert], object, alert))
+                }
+            }
+            let sorted = batch.enumerated().sorted {
+                $0.element.jd != $1.element.jd ? $0.element.jd > $1.element.jd : $0.offset < $1.offset
+            }
+            rows += sorted.map { ($0.element.object, $0.element.alert) }
+        }
+        return rows
+    }
+
+    /// The value a field of an exported row must hold.
+    func expectedValue(_ field: Field, object: Int, alert: Int, row cache: inout [Int: [StandinValue]]) -> Value {
+        let key = object * 1_000_000 + alert
+        let row = cache[key] ?? dataset.row(object: object, alert: alert)
+        cache[key] = row
+        guard let index = dataset.index(ofColumn: field.sourceName) else { return .null }
+        let cell = row[index]
+        if case .feature(let position) = field.origin, case .features(let list) = cell {
+            return list.expanded[position].map(Value.real) ?? .null
+        }
+        switch cell {
+        case .missing: return .null
+        case .integer(let value): return .integer(value)
+        case .real(let value): return .real(value)
+        case .bool(let value): return .bool(value)
+        case .text(let text): return .text(text)
+        case .numericText(let text): return field.type.storage == .integer ? .integer(Int64(text)!) : .real(Double(text)!)
+        case .features(let list): return .text(String(describing: list))
+        }
+    }
+
+    private func julian(_ text: String) throws -> Double {
+        try FinkQuery.parseDate(text, option: "date").timeIntervalSince1970 / 86_400 + 2_440_587.5
+    }
+}
+
+/// Reads an exported file back into values, by the schema's field types.
+enum ExportReader {
+    static func csv(_ url: URL, schema: TableSchema) throws -> (header: [String], rows: [[Value]]) {
+        let rows = CSVTestReader.parse(try String(contentsOf: url, encoding: .utf8))
+        let header = rows.first?.map { $0 ?? "" } ?? []
+        let values = rows.dropFirst().map { fields in
+            zip(fields, schema.fields).map { text, field -> Value in
+                guard let text else { return .null }
+                switch field.type.storage {
+                case .integer: return Int64(text).map(Value.integer) ?? .text("bad integer \(text)")
+                case .real: return Double(text).map(Value.real) ?? .text("bad real \(text)")
+                case .boolean: return text == "true" ? .bool(true) : text == "false" ? .bool(false) : .text("bad bool \(text)")
+                case .text: return .text(text)
+                }
+            }
+        }
+        return (header, Array(values))
+    }
+
+    /// Foundation's JSONSerialization on Linux misreads some doubles by an ulp, so numbers are
+    /// converted here from their literal text with Swift's correctly rounded parsers.
+    static func jsonLines(_ url: URL, schema: TableSchema) throws -> (keys: [[String]], rows: [[Value]]) {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var keys: [[String]] = []
+        var rows: [[Value]] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            var handler = RecordingHandler()
+            try Array("[\(line)]".utf8).withUnsafeBufferPointer { try JSONRecordReader.read($0, into: &handler) }
+            let record = handler.records[0]
+            keys.append(orderedKeys(String(line)))
+            rows.append(schema.fields.map { field in
+                guard let cell = record[field.name], cell != "null" else { return .null }
+                let literal = String(cell.drop { $0 != ":" }.dropFirst())
+                switch (field.type.storage, cell.hasPrefix("number:"), cell.hasPrefix("string:")) {
+                case (.integer, true, _): return Int64(literal).map(Value.integer) ?? .text("bad integer \(literal)")
+                case (.real, true, _): return Double(literal).map(Value.real) ?? .text("bad real \(literal)")
+                case (.boolean, _, _): return cell == "bool:true" ? .bool(true) : cell == "bool:false" ? .bool(false) : .text("bad bool \(cell)")
+                case (.text, _, true): return .text(literal)
+                default: return .text("wrong JSON kind \(cell)")
+                }
+            })
+        }
+        return (keys, rows)
+    }
+
+    /// Keys of a JSON line in the order written (JSONSerialization forgets order).
+    static func orderedKeys(_ line: String) -> [String] {
+        var keys: [String] = []
+        var handler = RecordingHandler()
+        try? Array("[\(line)]".utf8).withUnsafeBufferPointer { try JSONRecordReader.read($0, into: &handler) }
+        for event in handler.events { if case .value(let key, _) = event { keys.append(key) } }
+        return keys
+    }
+}
