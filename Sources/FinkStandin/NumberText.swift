@@ -11,14 +11,23 @@ public enum NumberText {
     public static func pandas(_ value: Double) -> String {
         if !value.isFinite { return "null" }
         if abs(value) >= 1e16 { return value.description }
-        var buffer = [CChar](repeating: 0, count: 64)
-        let length = buffer.withUnsafeMutableBufferPointer { pointer in
-            withVaList([value]) { vsnprintf(pointer.baseAddress!, 64, "%.10f", $0) }
+        // Below 1e5 a double is finer than 1e-10, so a shortest form with at most 10 decimals
+        // is exactly what %.10f prints once trailing zeros go.
+        if abs(value) < 1e5 {
+            let shortest = value.description
+            if let dot = shortest.utf8.firstIndex(of: UInt8(ascii: ".")), !shortest.utf8.contains(UInt8(ascii: "e")),
+               shortest.utf8.distance(from: dot, to: shortest.utf8.endIndex) <= 11 {
+                return shortest
+            }
         }
-        var text = String(decoding: buffer[0 ..< Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        while text.hasSuffix("0") && !text.hasSuffix(".0") { text.removeLast() }
-        if text == "-0.0" && value == 0 && value.sign == .plus { text = "0.0" }
-        return text
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            var length = Int(withVaList([value]) { vsnprintf(buffer.baseAddress!, 64, "%.10f", $0) })
+            // Trim trailing zeros but keep one digit after the point.
+            while length > 2 && buffer[length - 1] == 0x30 && buffer[length - 2] != 0x2E { length -= 1 }
+            let bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: length).bindMemory(to: UInt8.self)
+            let text = String(decoding: bytes, as: UTF8.self)
+            return text == "-0.0" && value.sign == .plus ? "0.0" : text
+        }
     }
 
     /// The double pandas' text reads back as: the value the API really delivers.

@@ -52,6 +52,79 @@ public struct StandinDataset: Sendable {
         public let alert: Int
     }
 
+    /// What generates a column's values, decided once per column rather than per cell.
+    enum ColumnRole: Sendable {
+        case objectId
+        case candid
+        case jd
+        case fid
+        case ra
+        case dec
+        case jdstarthist
+        case ndethist
+        case isdiffpos
+        case ssnamenr
+        case programpi
+        case pdiffimfilename
+        case anomalyScore
+        case cdsxmatch
+        case dr3Name
+        case tns
+        case tracklet
+        case roid
+        case nalerthist
+        case lcFeaturesG
+        case lcFeaturesR
+        case spicyId
+        case mangroveNumber
+        case mangroveName
+        case classification
+        case lastdate
+        case firstdate
+        case lapse
+        case constellation
+        case blazarStats
+        case generic
+    }
+
+    static let namedRoles: [String: ColumnRole] = [
+        "i:objectId": .objectId,
+        "i:candid": .candid,
+        "i:jd": .jd,
+        "i:fid": .fid,
+        "i:ra": .ra,
+        "i:dec": .dec,
+        "i:jdstarthist": .jdstarthist,
+        "i:ndethist": .ndethist,
+        "i:isdiffpos": .isdiffpos,
+        "i:ssnamenr": .ssnamenr,
+        "i:programpi": .programpi,
+        "i:pdiffimfilename": .pdiffimfilename,
+        "d:anomaly_score": .anomalyScore,
+        "d:cdsxmatch": .cdsxmatch,
+        "d:DR3Name": .dr3Name,
+        "d:tns": .tns,
+        "d:tracklet": .tracklet,
+        "d:roid": .roid,
+        "d:nalerthist": .nalerthist,
+        "d:lc_features_g": .lcFeaturesG,
+        "d:lc_features_r": .lcFeaturesR,
+        "d:spicy_id": .spicyId,
+        "d:mangrove_lum_dist": .mangroveNumber,
+        "d:mangrove_ang_dist": .mangroveNumber,
+        "d:mangrove_HyperLEDA_name": .mangroveName,
+        "d:mangrove_2MASS_name": .mangroveName,
+        "v:classification": .classification,
+        "v:lastdate": .lastdate,
+        "v:firstdate": .firstdate,
+        "v:lapse": .lapse,
+        "v:constellation": .constellation,
+    ]
+
+    private let roles: [ColumnRole]
+    /// The value range of each generic numeric column.
+    private let genericRanges: [ClosedRange<Double>]
+
     /// The configuration used.
     public let configuration: Configuration
     /// The objects, by index.
@@ -74,6 +147,8 @@ public struct StandinDataset: Sendable {
         let catalogue = ColumnCatalogue.builtin
         columns = catalogue.columns.filter { $0.namespace != "b" && $0.name != "d:tag" }
         columnIndex = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.name, $0.offset) })
+        genericRanges = columns.map(Self.genericRange)
+        roles = columns.map { Self.namedRoles[$0.name] ?? ($0.name.hasPrefix("d:blazar_stats") ? .blazarStats : .generic) }
         var objects: [ObjectInfo] = []
         var anomalies: [AnomalyEntry] = []
         var seenIds = Set<String>()
@@ -145,73 +220,63 @@ public struct StandinDataset: Sendable {
         let fid: Int64 = info.singleBand.map(Int64.init) ?? (rng.chance(0.02) ? 3 : (rng.chance(0.5) ? 1 : 2))
         var values = [StandinValue](repeating: .missing, count: columns.count)
         for (position, column) in columns.enumerated() {
-            values[position] = value(of: column, rng: &rng, info: info, object: object, alert: alert, jd: jd,
+            values[position] = value(of: column, position: position, rng: &rng, info: info, object: object, alert: alert, jd: jd,
                                      jdStartHist: jdStartHist, fid: fid, anomalous: anomalous)
         }
         return values
     }
 
-    private func value(of column: ColumnSpec, rng: inout SplitMix64, info: ObjectInfo, object: Int, alert: Int,
+    private func value(of column: ColumnSpec, position: Int, rng: inout SplitMix64, info: ObjectInfo, object: Int, alert: Int,
                        jd: Double, jdStartHist: Double, fid: Int64, anomalous: Bool) -> StandinValue {
-        switch column.name {
-        case "i:objectId": return .text(info.id)
-        case "i:candid": return .integer(Self.candid(object: object, alert: alert))
-        case "i:jd": return .real(jd)
-        case "i:fid": return .integer(fid)
-        case "i:ra": return .real(NumberText.pandasCanonical(info.ra + rng.uniform(-3e-5 ... 3e-5)))
-        case "i:dec": return .real(NumberText.pandasCanonical(info.dec + rng.uniform(-3e-5 ... 3e-5)))
-        case "i:jdstarthist": return .real(NumberText.pandasCanonical(jdStartHist))
-        case "i:ndethist": return .integer(Int64(alert + 1))
-        case "i:isdiffpos": return .text(rng.chance(0.8) ? "t" : "f")
-        case "i:ssnamenr": return .text(rng.chance(0.9) ? "null" : rng.pick(["12345", "2023 AB12", "Ceres"]))
-        case "i:programpi": return .text(rng.pick(Self.investigators))
-        case "i:pdiffimfilename":
+        switch roles[position] {
+        case .objectId: return .text(info.id)
+        case .candid: return .integer(Self.candid(object: object, alert: alert))
+        case .jd: return .real(jd)
+        case .fid: return .integer(fid)
+        case .ra: return .real(NumberText.pandasCanonical(info.ra + rng.uniform(-3e-5 ... 3e-5)))
+        case .dec: return .real(NumberText.pandasCanonical(info.dec + rng.uniform(-3e-5 ... 3e-5)))
+        case .jdstarthist: return .real(NumberText.pandasCanonical(jdStartHist))
+        case .ndethist: return .integer(Int64(alert + 1))
+        case .isdiffpos: return .text(rng.chance(0.8) ? "t" : "f")
+        case .ssnamenr: return .text(rng.chance(0.9) ? "null" : rng.pick(["12345", "2023 AB12", "Ceres"]))
+        case .programpi: return .text(rng.pick(Self.investigators))
+        case .pdiffimfilename:
             return .text("/ztf/archive/sci/\(Self.year(ofJD: jd))/ztf_\(Self.candid(object: object, alert: alert))_scimrefdiffimg.fits.fz")
-        case "d:anomaly_score":
+        case .anomalyScore:
             if anomalous { return .real(NumberText.pandasCanonical(rng.uniform(-0.95 ... -0.3))) }
             if jd < Self.anomalyStartJD || rng.chance(0.03) { return .missing }
             return .real(NumberText.pandasCanonical(rng.uniform(-0.3 ... 0.45)))
-        case "d:cdsxmatch": return .text(rng.pick(Self.simbadTypes))
-        case "d:DR3Name": return rng.chance(0.3) ? .missing : .text("Gaia DR3 \(rng.int(100_000_000_000 ... 6_999_999_999_999_999))")
-        case "d:tns": return .text(rng.chance(0.9) ? "" : rng.pick(["SN Ia", "SN 2023abc, \"peculiar\"", "AT 2023xyz"]))
-        case "d:tracklet": return .text(rng.chance(0.95) ? "" : "TRCK_20230312_\(rng.int(100_000 ... 999_999))")
-        case "d:roid": return .integer(Int64(rng.pick([0, 0, 0, 1, 2, 3])))
-        case "d:nalerthist": return .integer(Int64(alert + 1))
-        case "d:lc_features_g": return .features(features(band: 1, info: info, rng: &rng))
-        case "d:lc_features_r": return .features(features(band: 2, info: info, rng: &rng))
-        case "d:spicy_id": return .integer(-1)
-        case "d:mangrove_lum_dist", "d:mangrove_ang_dist":
+        case .cdsxmatch: return .text(rng.pick(Self.simbadTypes))
+        case .dr3Name: return rng.chance(0.3) ? .missing : .text("Gaia DR3 \(rng.int(100_000_000_000 ... 6_999_999_999_999_999))")
+        case .tns: return .text(rng.chance(0.9) ? "" : rng.pick(["SN Ia", "SN 2023abc, \"peculiar\"", "AT 2023xyz"]))
+        case .tracklet: return .text(rng.chance(0.95) ? "" : "TRCK_20230312_\(rng.int(100_000 ... 999_999))")
+        case .roid: return .integer(Int64(rng.pick([0, 0, 0, 1, 2, 3])))
+        case .nalerthist: return .integer(Int64(alert + 1))
+        case .lcFeaturesG: return .features(features(band: 1, info: info, rng: &rng))
+        case .lcFeaturesR: return .features(features(band: 2, info: info, rng: &rng))
+        case .spicyId: return .integer(-1)
+        case .mangroveNumber:
             return .text(rng.chance(0.85) ? "None" : NumberText.pandas(rng.uniform(1 ... 900)))
-        case "d:mangrove_HyperLEDA_name", "d:mangrove_2MASS_name":
+        case .mangroveName:
             return .text(rng.chance(0.85) ? "None" : "J\(rng.int(10_000_000 ... 99_999_999))+\(rng.int(1_000_000 ... 9_999_999))")
-        case let name where name.hasPrefix("d:blazar_stats"):
+        case .blazarStats:
             return .real(-1.0)
-        case "v:classification": return .text(rng.pick(Self.classifications))
-        case "v:lastdate": return .text(Self.utcString(jd: jd))
-        case "v:firstdate": return .text(Self.utcString(jd: jdStartHist))
-        case "v:lapse": return .real(NumberText.pandasCanonical(jd - jdStartHist))
-        case "v:constellation": return .text(rng.pick(Self.constellations))
-        default: break
+        case .classification: return .text(rng.pick(Self.classifications))
+        case .lastdate: return .text(Self.utcString(jd: jd))
+        case .firstdate: return .text(Self.utcString(jd: jdStartHist))
+        case .lapse: return .real(NumberText.pandasCanonical(jd - jdStartHist))
+        case .constellation: return .text(rng.pick(Self.constellations))
+        case .generic:
+            break
         }
         let keyColumn = column.namespace == "v"
         switch column.type {
         case .float:
             if !keyColumn && rng.chance(0.03) { return .missing }
-            let base: ClosedRange<Double>
-            if column.name.contains(":sig") || column.name.contains(":e_") {
-                base = 0.005 ... 0.4
-            } else if Self.scoreColumns.contains(column.name) {
-                base = 0 ... 1
-            } else if column.unit == "mag" {
-                base = 14 ... 21.5
-            } else {
-                base = 0 ... 60
-            }
-            return .real(Self.float32(rng.uniform(base)))
+            return .real(Self.float32(rng.uniform(genericRanges[position])))
         case .double:
             if rng.chance(keyColumn ? 0.3 : 0.03) { return .missing }
-            let range: ClosedRange<Double> = Self.scoreColumns.contains(column.name) ? 0 ... 1 : -5 ... 400
-            return .real(NumberText.pandasCanonical((rng.uniform(range) * 1e6).rounded() / 1e6))
+            return .real(NumberText.pandasCanonical((rng.uniform(genericRanges[position]) * 1e6).rounded() / 1e6))
         case .int:
             if rng.chance(0.02) { return .missing }
             return .integer(Int64(rng.int(0 ... 2000)))
@@ -306,19 +371,29 @@ public struct StandinDataset: Sendable {
         return calendar.component(.year, from: date)
     }
 
+    /// `YYYY-MM-DD HH:MM:SS.sss` (UTC) of a JD, as the API's `v:lastdate` shows it.
     static func utcString(jd: Double) -> String {
-        let milliseconds = ((jd - 2_440_587.5) * 86_400_000).rounded()
-        let seconds = Int(milliseconds / 1000)
-        let millis = Int(milliseconds) - seconds * 1000
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
-                                        from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
+        let milliseconds = Int64(((jd - 2_440_587.5) * 86_400_000).rounded())
+        let days = Int64((Double(milliseconds) / 86_400_000).rounded(.down))
+        var rest = milliseconds - days * 86_400_000
+        let hour = rest / 3_600_000; rest %= 3_600_000
+        let minute = rest / 60_000; rest %= 60_000
+        let second = rest / 1000, millis = rest % 1000
+        // Howard Hinnant's civil-from-days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(millis, 3))"
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millis, 3))"
     }
 
     static func objectId(index: Int, year: Int) -> String {
@@ -331,6 +406,14 @@ public struct StandinDataset: Sendable {
         }
         let yy = year % 100
         return "ZTF\(yy < 10 ? "0" : "")\(yy)\(String(letters.reversed()))"
+    }
+
+    static func genericRange(_ column: ColumnSpec) -> ClosedRange<Double> {
+        if scoreColumns.contains(column.name) { return 0 ... 1 }
+        if column.type == .double { return -5 ... 400 }
+        if column.name.hasPrefix("i:sig") || column.name.hasPrefix("d:e_") { return 0.005 ... 0.4 }
+        if column.unit == "mag" { return 14 ... 21.5 }
+        return 0 ... 60
     }
 
     /// Probabilities and scores, between 0 and 1.
