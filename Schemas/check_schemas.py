@@ -22,8 +22,10 @@ import sys
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The reference catalogue sits in the team's shared/ folder beside the repository.
 DEFAULT_REFERENCE = os.environ.get(
-    "FINK_COLUMNS_REFERENCE", "/work/shared/reference/fink-columns.json"
+    "FINK_COLUMNS_REFERENCE",
+    os.path.join(HERE, "..", "..", "shared", "reference", "fink-columns.json"),
 )
 
 EXPECTED_COLUMN_COUNT = 168

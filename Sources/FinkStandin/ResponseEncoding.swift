@@ -52,14 +52,15 @@ enum ResponseEncoding {
         out.append(contentsOf: "\"nan\"".utf8)
     }
 
-    /// ujson style: `/` escaped as `\/`, non-ASCII as `\uXXXX` (surrogate pairs above the BMP).
-    static func appendJSONString(_ string: String, to out: inout [UInt8]) {
+    /// ujson style: `/` escaped as `\/` (unless `escapeSlash` is false, as in Flask's own
+    /// messages), non-ASCII as `\uXXXX` (surrogate pairs above the BMP).
+    static func appendJSONString(_ string: String, to out: inout [UInt8], escapeSlash: Bool = true) {
         out.append(UInt8(ascii: "\""))
         for unit in string.utf16 {
             switch unit {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
             case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x2F: out.append(contentsOf: [0x5C, 0x2F])
+            case 0x2F where escapeSlash: out.append(contentsOf: [0x5C, 0x2F])
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])

@@ -203,7 +203,7 @@ public struct StandinAPI: Sendable {
 
     static func jsonMessage(_ status: Int, _ message: String) -> HTTPResponse {
         var body: [UInt8] = Array("{\"message\": ".utf8)
-        ResponseEncoding.appendJSONString(message, to: &body)
+        ResponseEncoding.appendJSONString(message, to: &body, escapeSlash: false)
         body.append(contentsOf: "}\n".utf8)
         return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Data(body))
     }

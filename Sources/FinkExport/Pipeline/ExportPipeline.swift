@@ -47,7 +47,7 @@ private final class ExportRun {
     var writers: [ExportTable: any TableWriter] = [:]
     var distinctWriters: [any TableWriter] = []
     var begun: Set<ExportTable> = []
-    var rowsWritten = 0
+    var rowsRead = 0
     var bytes = 0
     var objectsDone = 0
     var objectsTotal = 0
@@ -125,6 +125,7 @@ private final class ExportRun {
         bytes += anomalies.body.count
         let anomalyAssembler = makeAssembler(for: .anomalies)
         try read(anomalies.body, into: anomalyAssembler, what: "the anomaly response")
+        rowsRead += anomalyAssembler.rowCount
         try finishTable(anomalyAssembler)
         if anomalyAssembler.rowCount < api.query.count {
             warnings.append("the anomaly answer held \(anomalyAssembler.rowCount) alerts, fewer than the \(api.query.count) asked for with --n: the date window holds no more")
@@ -147,6 +148,7 @@ private final class ExportRun {
             objects.beginResponse()
             try self.read(fetched.body, into: objects, what: "objects response \(index + 1) of \(batches.count)")
             let stats = objects.endResponse()
+            self.rowsRead += stats.rows
             truncated += stats.rowsPerObject.filter { $0.rows >= limit }.map(\.objectId)
             self.objectsDone += batches[index].count
             self.report(.objects)
@@ -204,6 +206,7 @@ private final class ExportRun {
             bytes += data.count
             let assembler = makeAssembler(for: table)
             try read(data, into: assembler, what: file.path)
+            rowsRead += assembler.rowCount
             try finishTable(assembler)
             report(table)
         }
@@ -220,7 +223,6 @@ private final class ExportRun {
                 self.begun.insert(table)
             }
             try writer.write(batch)
-            self.rowsWritten += batch.rowCount
         }
     }
 
@@ -271,7 +273,7 @@ private final class ExportRun {
     }
 
     private func report(_ table: ExportTable) {
-        progress(ExportProgress(table: table, rows: rowsWritten, objectsDone: objectsDone, objectsTotal: objectsTotal,
+        progress(ExportProgress(table: table, rows: rowsRead, objectsDone: objectsDone, objectsTotal: objectsTotal,
                                 bytes: bytes, elapsed: Date().timeIntervalSince(started)))
     }
 

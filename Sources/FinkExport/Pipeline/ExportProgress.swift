@@ -4,7 +4,7 @@ import Foundation
 public struct ExportProgress: Sendable, Equatable {
     /// The table being filled.
     public var table: ExportTable
-    /// Rows written so far, all tables.
+    /// Rows read so far, all tables.
     public var rows: Int
     /// Objects whose alerts have arrived.
     public var objectsDone: Int
