@@ -30,23 +30,11 @@ struct ConvertCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let terminal = Terminal(quiet: output.quiet)
         var files: [ExportTable: URL] = [:]
         if let anomalies { files[.anomalies] = URL(fileURLWithPath: anomalies) }
         if let objects { files[.objects] = URL(fileURLWithPath: objects) }
-        let tables = files.keys.sorted()
-        let pipeline: ExportPipeline
-        do {
-            let mapper = try SchemaMapper(options: output.mappingOptions(columns: nil))
-            let layout = try OutputLayout(path: output.output, formatName: output.format,
-                                          optionAssignments: output.formatOptions, tables: tables, registry: .standard())
-            pipeline = ExportPipeline(source: .files(files), tables: tables, mapper: mapper, layout: layout,
-                                      overwrite: output.overwrite)
-        } catch {
-            let (code, message) = ExitCodes.classify(error)
-            terminal.error(message)
-            throw ExitCode(code)
+        try await runPipeline(quiet: output.quiet) {
+            try output.pipeline(source: .files(files), tables: files.keys.sorted(), columns: nil)
         }
-        try await runPipeline(pipeline, terminal: terminal)
     }
 }

@@ -61,7 +61,7 @@ struct ExportCommand: AsyncParsableCommand {
         guard timeout > 0 && timeout <= 86_400 else { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
         if sample && apiURL != nil { throw ValidationError("--sample serves built-in data; drop --api-url") }
         _ = try parseTables(tables)
-        _ = try baseURL()
+        if !sample { _ = try baseURL() }
         do {
             try query().validate()
             _ = try SchemaMapper(options: output.mappingOptions(columns: requestedColumns()))
@@ -73,43 +73,30 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let terminal = Terminal(quiet: output.quiet)
-        let tables = try parseTables(tables)
-        let pipeline: ExportPipeline
-        do {
-            let mapper = try SchemaMapper(options: output.mappingOptions(columns: requestedColumns()))
-            let layout = try OutputLayout(path: output.output, formatName: output.format,
-                                          optionAssignments: output.formatOptions, tables: tables, registry: .standard())
-            let transport: any Transport
-            let url: URL
-            if sample {
-                let api = StandinAPI(dataset: StandinDataset())
-                transport = InProcessTransport { api.respond(to: $0) }
-                url = URL(string: "http://sample.fink-standin.invalid")!
-            } else {
-                transport = URLSessionTransport()
-                url = try baseURL()
-            }
-            let client = FinkClient(baseURL: url, transport: transport,
+        try await runPipeline(quiet: output.quiet) {
+            let client = FinkClient(baseURL: try sample ? Self.sampleURL : baseURL(), transport: transport(),
                                     retryPolicy: RetryPolicy(retries: retries), timeout: timeout)
-            let source = ExportSource.APISource(client: client, query: try query(), batchSize: batchSize,
-                                                concurrency: concurrency,
-                                                label: sample ? "built-in sample data (fink-standin, seed \(StandinDataset.Configuration().seed))" : nil)
-            pipeline = ExportPipeline(source: .api(source), tables: tables, mapper: mapper, layout: layout,
-                                      overwrite: output.overwrite)
-        } catch {
-            let (code, message) = ExitCodes.classify(error)
-            terminal.error(message)
-            throw ExitCode(code)
+            let label = sample ? "built-in sample data (fink-standin, seed \(StandinDataset.Configuration().seed))" : nil
+            let source = ExportSource.APISource(client: client, query: query(), batchSize: batchSize,
+                                                concurrency: concurrency, label: label)
+            return try output.pipeline(source: .api(source), tables: try parseTables(tables), columns: requestedColumns())
         }
-        try await runPipeline(pipeline, terminal: terminal)
+    }
+
+    private static let sampleURL = URL(string: "http://sample.fink-standin.invalid")!
+
+    /// The network, or the stand-in answering in-process for --sample.
+    private func transport() -> any Transport {
+        guard sample else { return URLSessionTransport() }
+        let api = StandinAPI(dataset: StandinDataset())
+        return InProcessTransport { api.respond(to: $0) }
     }
 
     private func requestedColumns() -> [String]? {
         columns.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
     }
 
-    private func query() throws -> FinkQuery {
+    private func query() -> FinkQuery {
         FinkQuery(count: count, startDate: startDate, stopDate: stopDate)
     }
 

@@ -35,6 +35,14 @@ struct OutputOptions: ParsableArguments {
     func mappingOptions(columns: [String]?) -> MappingOptions {
         MappingOptions(nameStyle: names, expandFeatures: !noExpand, lenient: lenient, columns: columns)
     }
+
+    /// The pipeline writing `tables` from `source` as these options say.
+    func pipeline(source: ExportSource, tables: [ExportTable], columns: [String]?) throws -> ExportPipeline {
+        let mapper = try SchemaMapper(options: mappingOptions(columns: columns))
+        let layout = try OutputLayout(path: output, formatName: format, optionAssignments: formatOptions,
+                                      tables: tables, registry: .standard())
+        return ExportPipeline(source: source, tables: tables, mapper: mapper, layout: layout, overwrite: overwrite)
+    }
 }
 
 extension NameStyle: ExpressibleByArgument {}

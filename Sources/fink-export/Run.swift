@@ -2,9 +2,16 @@ import ArgumentParser
 import FinkExport
 import Foundation
 
-/// Runs a pipeline with progress, Ctrl-C handling and one-line errors, and exits with the
-/// documented code.
-func runPipeline(_ pipeline: ExportPipeline, terminal: Terminal) async throws {
+/// Builds a pipeline and runs it with progress, Ctrl-C handling and one-line errors, exiting
+/// with the documented code when building or running fails.
+func runPipeline(quiet: Bool, _ build: () throws -> ExportPipeline) async throws {
+    let terminal = Terminal(quiet: quiet)
+    let pipeline: ExportPipeline
+    do {
+        pipeline = try build()
+    } catch {
+        throw fail(error, terminal: terminal)
+    }
     let task = Task { try await pipeline.run(progress: terminal.progress, log: terminal.notice) }
     let interrupt = installInterruptHandler(task: task, layout: pipeline.layout, terminal: terminal)
     defer { interrupt.cancel() }
@@ -13,10 +20,15 @@ func runPipeline(_ pipeline: ExportPipeline, terminal: Terminal) async throws {
         terminal.summary(summary)
         for warning in summary.warnings { terminal.warning(warning) }
     } catch {
-        let (code, message) = ExitCodes.classify(error)
-        terminal.error(message)
-        throw ExitCode(code)
+        throw fail(error, terminal: terminal)
     }
+}
+
+/// Prints the one-line error and returns the exit code to throw.
+private func fail(_ error: Error, terminal: Terminal) -> ExitCode {
+    let (code, message) = ExitCodes.classify(error)
+    terminal.error(message)
+    return ExitCode(code)
 }
 
 /// On Ctrl-C, cancels the export; if it has not stopped within two seconds, removes this
