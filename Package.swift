@@ -23,6 +23,8 @@ let package = Package(
 
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
 
         // Core: query, client, transport, schema, mapper, batch, sink protocol, registry, pipeline.
         .target(name: "FinkExport", path: "Sources/FinkExport",
@@ -31,12 +33,13 @@ let package = Package(
         .target(name: "SinkSupport", dependencies: ["FinkExport", "CZlib"], path: "Sources/SinkSupport"),
         .target(name: "CSVSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/CSVSink"),
         .target(name: "JSONLinesSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/JSONLinesSink"),
+        .target(name: "SQLiteSink", dependencies: ["FinkExport", "CSQLite"], path: "Sources/SQLiteSink"),
 
         // A Fink-compatible API over a seeded dataset: used by --sample, tests and benchmarks.
         .target(name: "FinkStandin", dependencies: ["FinkExport"], path: "Sources/FinkStandin"),
 
         .executableTarget(name: "fink-export", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "FinkStandin",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "FinkStandin",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/fink-export"),
         .executableTarget(name: "fink-standin", dependencies: [
@@ -45,7 +48,7 @@ let package = Package(
         ], path: "Sources/fink-standin"),
 
         .testTarget(name: "FinkExportTests", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SinkSupport", "FinkStandin", "fink-export",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
         ], path: "Tests/FinkExportTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -50,8 +50,8 @@ final class CSVWriter: TableWriter {
         }
     }
 
-    func endTable() throws -> [String: Int] {
-        [:]
+    func endTable() throws -> TableWriteReport {
+        TableWriteReport()
     }
 
     func finish(provenance: Provenance) throws {

@@ -72,10 +72,10 @@ final class JSONLinesWriter: TableWriter {
         }
     }
 
-    func endTable() throws -> [String: Int] {
+    func endTable() throws -> TableWriteReport {
         var counts: [String: Int] = [:]
         for (index, count) in infinities.enumerated() where count > 0 { counts[names[index]] = count }
-        return counts
+        return TableWriteReport(unrepresentableAsNull: counts)
     }
 
     func finish(provenance: Provenance) throws {

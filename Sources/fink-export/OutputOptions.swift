@@ -29,6 +29,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Replace output files that already exist.")
     var overwrite = false
 
+    @Flag(help: "Add rows to an existing output instead of refusing it (formats that can append; alerts already there are skipped).")
+    var append = false
+
     @Flag(name: [.short, .long], help: "No progress line, notices or summary; errors and warnings still go to stderr.")
     var quiet = false
 
@@ -41,7 +44,8 @@ struct OutputOptions: ParsableArguments {
         let mapper = try SchemaMapper(options: mappingOptions(columns: columns))
         let layout = try OutputLayout(path: output, formatName: format, optionAssignments: formatOptions,
                                       tables: tables, registry: .standard())
-        return ExportPipeline(source: source, tables: tables, mapper: mapper, layout: layout, overwrite: overwrite)
+        return try ExportPipeline(source: source, tables: tables, mapper: mapper, layout: layout,
+                                  overwrite: overwrite, append: append)
     }
 }
 

@@ -1,11 +1,12 @@
 import CSVSink
 import FinkExport
 import JSONLinesSink
+import SQLiteSink
 
 extension SinkRegistry {
     /// The formats this build of fink-export writes.
     static func standard() -> SinkRegistry {
         // The formats' names and extensions are distinct, so registration cannot fail.
-        try! SinkRegistry([CSVFormat(), JSONLinesFormat()])
+        try! SinkRegistry([CSVFormat(), JSONLinesFormat(), SQLiteFormat()])
     }
 }

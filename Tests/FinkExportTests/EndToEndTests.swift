@@ -18,7 +18,7 @@ struct EndToEndTests {
                        options: MappingOptions = MappingOptions(), batchSize: Int = 3, concurrency: Int = 3,
                        tables: [ExportTable] = [.anomalies, .objects]) async throws -> Run {
         let directory = try ScratchDirectory()
-        let pipeline = ExportPipeline(
+        let pipeline = try ExportPipeline(
             source: .api(.init(client: client, query: query, batchSize: batchSize, concurrency: concurrency)),
             tables: tables, mapper: try SchemaMapper(options: options),
             layout: try OutputLayout(path: directory.url.path + "/", formatName: format, optionAssignments: [],
@@ -113,7 +113,7 @@ struct EndToEndTests {
     func retriesExhausted() async throws {
         let harness = try StandinHarness(objects: 4, maxAlerts: 40, faults: FaultPlan(serverErrors: 1))
         let directory = try ScratchDirectory()
-        let pipeline = ExportPipeline(
+        let pipeline = try ExportPipeline(
             source: .api(.init(client: harness.client(retries: 2), query: FinkQuery(count: 5))),
             tables: [.anomalies, .objects], mapper: try SchemaMapper(),
             layout: try OutputLayout(path: directory.url.path + "/", formatName: "csv", optionAssignments: [],
@@ -145,7 +145,7 @@ struct EndToEndTests {
         var client = harness.client(retries: 1)
         client.baseURL = URL(string: "http://127.0.0.1:\(port)")!
         let directory = try ScratchDirectory()
-        let pipeline = ExportPipeline(
+        let pipeline = try ExportPipeline(
             source: .api(.init(client: client, query: FinkQuery(count: 5))), tables: [.anomalies, .objects],
             mapper: try SchemaMapper(),
             layout: try OutputLayout(path: directory.url.path + "/", formatName: "jsonl", optionAssignments: [],

@@ -29,7 +29,7 @@ struct SinkTests {
                                            options: try SinkOptions(options, specs: format.descriptor.options, format: format.descriptor.name))
         try writer.beginTable(schema)
         try writer.write(batch)
-        let unrepresentable = try writer.endTable()
+        let unrepresentable = try writer.endTable().unrepresentableAsNull
         let provenance = Provenance(tool: "fink-export", toolVersion: "test", source: "test", anomalyRequest: nil,
                                     objectsRequest: nil, objectsRequestCount: 0, anomaliesRequested: nil, exportedAt: "now",
                                     schemaVersion: "1", featureNames: [], nameStyle: "fink", featuresExpanded: true,

@@ -89,10 +89,12 @@ def oracle(standin):
 def exported(binaries, standin, tmp_path_factory):
     """Runs fink-export once per format against the stand-in."""
     results = {}
-    for fmt in ("csv", "jsonl"):
+    for fmt in ("csv", "jsonl", "sqlite"):
         out = tmp_path_factory.mktemp(fmt)
+        # One-table formats write a directory; multi-table formats one file.
+        target = f"{out}/" if fmt in ("csv", "jsonl") else f"{out}/fink.{fmt}"
         subprocess.run([str(binaries / "fink-export"), "--api-url", standin, "--n", "15", "--batch-size", "4",
-                        "--format", fmt, "--output", f"{out}/", "--quiet"], check=True)
+                        "--format", fmt, "--output", target, "--quiet"], check=True)
         results[fmt] = out
     return results
 

@@ -13,15 +13,26 @@ public struct ExportPipeline: Sendable {
     public var layout: OutputLayout
     /// Whether existing outputs may be replaced.
     public var overwrite: Bool
+    /// Whether rows are added to existing outputs (formats that support it).
+    public var append: Bool
 
     /// Creates a pipeline.
+    ///
+    /// - Throws: ``SinkError/usage(_:)`` when `append` is asked of a format that cannot append,
+    ///   or together with `overwrite`.
     public init(source: ExportSource, tables: [ExportTable], mapper: SchemaMapper, layout: OutputLayout,
-                overwrite: Bool = false) {
+                overwrite: Bool = false, append: Bool = false) throws {
+        let descriptor = layout.format.descriptor
+        if append && !descriptor.capabilities.supportsAppend {
+            throw SinkError.usage("\(descriptor.name) cannot add to an existing file; `fink-export formats` shows which formats can append")
+        }
+        if append && overwrite { throw SinkError.usage("--append and --overwrite cannot be used together") }
         self.source = source
         self.tables = tables.sorted()
         self.mapper = mapper
         self.layout = layout
         self.overwrite = overwrite
+        self.append = append
     }
 
     /// Runs the export.
@@ -63,7 +74,8 @@ private final class ExportRun {
         self.pipeline = pipeline
         self.progress = progress
         self.log = log
-        self.staging = OutputStaging(overwrite: pipeline.overwrite)
+        self.staging = OutputStaging(overwrite: pipeline.overwrite,
+                                     canAppend: pipeline.layout.format.descriptor.capabilities.supportsAppend)
     }
 
     func execute() async throws -> ExportSummary {
@@ -99,7 +111,7 @@ private final class ExportRun {
                 writers[table] = shared
                 continue
             }
-            let destination = try staging.destination(for: file)
+            let destination = try staging.destination(for: file, appending: pipeline.append)
             let writer = try pipeline.layout.format.makeWriter(destination: destination, options: pipeline.layout.options)
             byFile[file] = writer
             writers[table] = writer
@@ -259,7 +271,11 @@ private final class ExportRun {
         let schema = try assembler.finish()
         warnings += assembler.warnings
         guard pipeline.tables.contains(assembler.table), let writer = writers[assembler.table] else { return }
-        let unrepresentable = try writer.endTable()
+        let report = try writer.endTable()
+        let unrepresentable = report.unrepresentableAsNull
+        if report.rowsAlreadyPresent > 0 {
+            warnings.append("\(assembler.table.rawValue): \(report.rowsAlreadyPresent) row(s) were already in the output and were not added again")
+        }
         for (column, count) in unrepresentable.sorted(by: { $0.key < $1.key }) {
             warnings.append("\(assembler.table.rawValue): \(count) value(s) of \(column) cannot be held by \(pipeline.layout.format.descriptor.name) and were written as null")
         }
@@ -267,7 +283,8 @@ private final class ExportRun {
             warnings.append("\(assembler.table.rawValue): \(count) value(s) of \(column) did not fit the column and were written as null (--lenient)")
         }
         tableRecords.append(Provenance.TableRecord(
-            name: assembler.table.rawValue, rows: assembler.rowCount, columns: Provenance.columns(of: schema),
+            name: assembler.table.rawValue, rows: assembler.rowCount - report.rowsAlreadyPresent,
+            columns: Provenance.columns(of: schema),
             possiblyTruncatedObjects: truncatedObjects, lenientNulls: assembler.lenientNulls,
             unrepresentableAsNull: unrepresentable))
     }

@@ -7,10 +7,13 @@ public final class OutputStaging: @unchecked Sendable {
     private let lock = NSLock()
     private var staged: [(staging: URL, final: URL)] = []
     private let overwrite: Bool
+    private let appendHint: String
 
     /// Creates a staging area; with `overwrite` false, existing final files are an error.
-    public init(overwrite: Bool) {
+    /// `canAppend` mentions `--append` in that error.
+    public init(overwrite: Bool, canAppend: Bool = false) {
         self.overwrite = overwrite
+        self.appendHint = canAppend ? " or --append to add to it" : ""
     }
 
     /// The final paths staged so far.
@@ -30,7 +33,7 @@ public final class OutputStaging: @unchecked Sendable {
                 throw SinkError.output("cannot write \(finalURL.path): a directory has that name")
             }
             if !overwrite {
-                throw SinkError.output("\(finalURL.path) already exists; pass --overwrite to replace it")
+                throw SinkError.output("\(finalURL.path) already exists; pass --overwrite to replace it\(appendHint)")
             }
         }
         guard FileManager.default.isWritableFile(atPath: directory.path) else {
@@ -42,9 +45,15 @@ public final class OutputStaging: @unchecked Sendable {
         return stagingURL
     }
 
-    /// Stages the main output file of a writer.
-    public func destination(for finalURL: URL) throws -> SinkDestination {
-        SinkDestination(finalURL: finalURL, stagingURL: try stage(finalURL), staging: self)
+    /// Stages the main output file of a writer. With `appending`, an existing file is written
+    /// in place (the sink keeps it consistent, for instance in one transaction); a missing
+    /// one is staged as usual.
+    public func destination(for finalURL: URL, appending: Bool = false) throws -> SinkDestination {
+        var isDirectory: ObjCBool = false
+        if appending && FileManager.default.fileExists(atPath: finalURL.path, isDirectory: &isDirectory) && !isDirectory.boolValue {
+            return SinkDestination(finalURL: finalURL, stagingURL: finalURL, staging: self, appending: true)
+        }
+        return SinkDestination(finalURL: finalURL, stagingURL: try stage(finalURL), staging: self, appending: false)
     }
 
     /// Renames every staged file to its final name.

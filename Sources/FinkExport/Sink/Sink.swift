@@ -36,9 +36,9 @@ public protocol TableWriter: AnyObject {
     func beginTable(_ schema: TableSchema) throws
     /// Rows of the current table.
     func write(_ batch: RecordBatch) throws
-    /// The current table is complete. Returns, by column, how many values the format could
-    /// not hold and wrote as null (such as infinities in JSON); empty when none.
-    func endTable() throws -> [String: Int]
+    /// The current table is complete. Returns what the user should know about how it was
+    /// written.
+    func endTable() throws -> TableWriteReport
     /// Every table is complete; `provenance` holds the final counts.
     func finish(provenance: Provenance) throws
     /// Releases files and handles after a failure. Safe to call more than once.
@@ -52,17 +52,35 @@ public struct SinkDestination: Sendable {
     public let finalURL: URL
     /// The path to write now.
     public let stagingURL: URL
+    /// Whether rows are added to an existing output (``stagingURL`` is then ``finalURL``).
+    public let appending: Bool
     private let staging: OutputStaging
 
-    init(finalURL: URL, stagingURL: URL, staging: OutputStaging) {
+    init(finalURL: URL, stagingURL: URL, staging: OutputStaging, appending: Bool) {
         self.finalURL = finalURL
         self.stagingURL = stagingURL
         self.staging = staging
+        self.appending = appending
     }
 
     /// Stages another file that belongs with the output (such as a `.meta.json` sidecar):
     /// `finalURL` with `suffix` appended. Returns the path to write now.
     public func stageCompanion(suffix: String) throws -> URL {
         try staging.stage(URL(fileURLWithPath: finalURL.path + suffix))
+    }
+}
+
+/// What a writer has to say about a table it wrote.
+public struct TableWriteReport: Sendable, Equatable {
+    /// By column, how many values the format could not hold and wrote as null (such as
+    /// infinities in JSON).
+    public var unrepresentableAsNull: [String: Int]
+    /// Rows not written because the output already held them (appending).
+    public var rowsAlreadyPresent: Int
+
+    /// Creates a report; the default says nothing happened.
+    public init(unrepresentableAsNull: [String: Int] = [:], rowsAlreadyPresent: Int = 0) {
+        self.unrepresentableAsNull = unrepresentableAsNull
+        self.rowsAlreadyPresent = rowsAlreadyPresent
     }
 }

@@ -27,7 +27,8 @@ enum CLI {
     static func run(_ arguments: [String], executable: String = "fink-export", environment: [String: String] = [:],
                     currentDirectory: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent(executable)
+        process.executableURL = executable.hasPrefix("/") ? URL(fileURLWithPath: executable)
+            : productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["FINK_API_URL"] = nil

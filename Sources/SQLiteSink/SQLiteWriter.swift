@@ -1,0 +1,190 @@
+import CSQLite
+import FinkExport
+import Foundation
+
+/// Writes tables into one SQLite file inside a single transaction: a new file is built with
+/// journaling off (it is renamed into place only when complete); an appended file keeps its
+/// rollback journal, so a failed append leaves it as it was.
+final class SQLiteWriter: TableWriter {
+    /// The Fink columns that identify an alert; upper-limit rows all have candid -1, so the
+    /// time is part of the key.
+    static let alertKey = ["i:objectId", "i:candid", "i:jd"]
+
+    private let destination: SinkDestination
+    private let createIndexes: Bool
+    private var database: SQLiteDatabase?
+    private var insert: SQLiteStatement?
+    private var schema: TableSchema?
+    private var tableIsNew = true
+    private var skipped = 0
+    private var tables: [TableSchema] = []
+    private var open = true
+
+    init(destination: SinkDestination, createIndexes: Bool) throws {
+        self.destination = destination
+        self.createIndexes = createIndexes
+        let database = try wrap("opening") { try SQLiteDatabase(path: destination.stagingURL.path) }
+        self.database = database
+        if destination.appending {
+            try wrap("starting the append") {
+                try database.execute("PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE")
+            }
+        } else {
+            // A one-shot file renamed into place only when complete: no journal, no syncs.
+            try wrap("configuring") {
+                try database.execute("""
+                    PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+                    PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; BEGIN
+                    """)
+            }
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    func beginTable(_ schema: TableSchema) throws {
+        let database = try requireOpen()
+        let table = SQLiteDatabase.quote(schema.name)
+        let existing = try wrap("reading \(schema.name)") {
+            try database.strings("SELECT name FROM pragma_table_info(\(SQLiteDatabase.literal(schema.name)))")
+        }
+        if existing.isEmpty {
+            let columns = schema.fields.map { "\(SQLiteDatabase.quote($0.name)) \(Self.sqlType($0.type))" }
+            try wrap("creating table \(schema.name)") {
+                try database.execute("CREATE TABLE \(table) (\(columns.joined(separator: ", ")))")
+            }
+            tableIsNew = true
+        } else {
+            guard destination.appending else {
+                throw SinkError.output("\(destination.finalURL.path) already holds a table \(schema.name)")
+            }
+            try checkAppendable(schema, existingColumns: existing, database: database)
+            tableIsNew = false
+        }
+        let verb = destination.appending ? "INSERT OR IGNORE" : "INSERT"
+        let placeholders = Array(repeating: "?", count: schema.fields.count).joined(separator: ", ")
+        insert = try wrap("preparing the insert into \(schema.name)") {
+            try database.prepare("\(verb) INTO \(table) VALUES (\(placeholders))")
+        }
+        self.schema = schema
+        skipped = 0
+    }
+
+    func write(_ batch: RecordBatch) throws {
+        guard let insert, let database else { throw SinkError.output("no table was started") }
+        let columns = batch.columns
+        for row in 0 ..< batch.rowCount {
+            for (index, column) in columns.enumerated() {
+                let parameter = Int32(index + 1)
+                guard column.isValid(row) else {
+                    insert.bindNull(parameter)
+                    continue
+                }
+                switch column.values {
+                case .integer(let values): insert.bind(parameter, integer: values[row])
+                case .real(let values): insert.bind(parameter, real: values[row])
+                case .boolean(let values): insert.bind(parameter, integer: values[row] ? 1 : 0)
+                case .text(let text): text.withBytes(of: row) { insert.bind(parameter, text: $0) }
+                }
+            }
+            try wrap("inserting into \(batch.schema.name)") { try insert.step() }
+            if destination.appending && database.changes == 0 { skipped += 1 }
+            insert.reset()
+        }
+    }
+
+    func endTable() throws -> TableWriteReport {
+        guard let schema, let database else { throw SinkError.output("no table was started") }
+        insert = nil
+        if tableIsNew {
+            try wrap("indexing \(schema.name)") { try createTableIndexes(schema, database: database) }
+        }
+        tables.append(schema)
+        self.schema = nil
+        return TableWriteReport(rowsAlreadyPresent: skipped)
+    }
+
+    func finish(provenance: Provenance) throws {
+        let database = try requireOpen()
+        try wrap("writing the provenance") {
+            try SQLiteProvenance.write(provenance, tables: tables, into: database)
+            try database.execute("COMMIT")
+            if !destination.appending { try database.execute("PRAGMA journal_mode = DELETE") }
+        }
+        database.close()
+        self.database = nil
+        open = false
+    }
+
+    func close() {
+        insert = nil
+        guard let database else { return }
+        if open { try? database.execute("ROLLBACK") }
+        database.close()
+        self.database = nil
+    }
+
+    // MARK: Helpers
+
+    static func sqlType(_ type: ColumnType) -> String {
+        switch type.storage {
+        case .integer, .boolean: return "INTEGER"
+        case .real: return "REAL"
+        case .text: return "TEXT"
+        }
+    }
+
+    /// Output names of the alert-key columns present in `schema`.
+    static func keyColumns(_ schema: TableSchema) -> [String] {
+        alertKey.compactMap { source in schema.fields.first { $0.sourceName == source && $0.origin == .catalogue }?.name }
+    }
+
+    private func createTableIndexes(_ schema: TableSchema, database: SQLiteDatabase) throws {
+        let table = SQLiteDatabase.quote(schema.name)
+        let key = Self.keyColumns(schema)
+        // The unique key lets a later --append skip alerts already present.
+        if key.count >= 2 {
+            try database.execute("CREATE UNIQUE INDEX \(SQLiteDatabase.quote("\(schema.name)_alert")) ON \(table) (\(key.map(SQLiteDatabase.quote).joined(separator: ", ")))")
+        }
+        guard createIndexes else { return }
+        for source in ["i:objectId", "i:candid"] {
+            guard let field = schema.fields.first(where: { $0.sourceName == source && $0.origin == .catalogue }) else { continue }
+            try database.execute("CREATE INDEX \(SQLiteDatabase.quote("\(schema.name)_\(field.name)")) ON \(table) (\(SQLiteDatabase.quote(field.name)))")
+        }
+    }
+
+    private func checkAppendable(_ schema: TableSchema, existingColumns: [String], database: SQLiteDatabase) throws {
+        guard existingColumns == schema.fields.map(\.name) else {
+            let missing = schema.fields.map(\.name).filter { !existingColumns.contains($0) }
+            let extra = existingColumns.filter { name in !schema.fields.contains { $0.name == name } }
+            var detail = ""
+            if !missing.isEmpty { detail += "; new: \(missing.prefix(3).joined(separator: ", "))" }
+            if !extra.isEmpty { detail += "; only in the file: \(extra.prefix(3).joined(separator: ", "))" }
+            if missing.isEmpty && extra.isEmpty { detail = "; the order differs" }
+            throw SinkError.output("cannot append to \(schema.name) in \(destination.finalURL.path): its columns differ from this export's\(detail)")
+        }
+        let unique = try wrap("reading the indexes of \(schema.name)") {
+            try database.strings("SELECT name FROM pragma_index_list(\(SQLiteDatabase.literal(schema.name))) WHERE \"unique\" = 1")
+        }
+        guard unique.contains("\(schema.name)_alert") else {
+            throw SinkError.output("cannot append to \(schema.name) in \(destination.finalURL.path): it has no alert key (i:objectId with i:candid) to skip rows already present")
+        }
+    }
+
+    private func requireOpen() throws -> SQLiteDatabase {
+        guard let database else { throw SinkError.output("\(destination.finalURL.path) is already closed") }
+        return database
+    }
+
+    /// Turns an SQLite failure into a one-line output error naming the final path.
+    @discardableResult
+    private func wrap<T>(_ action: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError {
+            throw SinkError.output("cannot write \(destination.finalURL.path) (\(action)): \(error.message) (\(String(cString: sqlite3_errstr(error.code))))")
+        }
+    }
+}
