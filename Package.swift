@@ -25,6 +25,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
 
         // Core: query, client, transport, schema, mapper, batch, sink protocol, registry, pipeline.
         .target(name: "FinkExport", path: "Sources/FinkExport",
@@ -34,12 +36,13 @@ let package = Package(
         .target(name: "CSVSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/CSVSink"),
         .target(name: "JSONLinesSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/JSONLinesSink"),
         .target(name: "SQLiteSink", dependencies: ["FinkExport", "CSQLite"], path: "Sources/SQLiteSink"),
+        .target(name: "HDF5Sink", dependencies: ["FinkExport", "CHDF5"], path: "Sources/HDF5Sink"),
 
         // A Fink-compatible API over a seeded dataset: used by --sample, tests and benchmarks.
         .target(name: "FinkStandin", dependencies: ["FinkExport"], path: "Sources/FinkStandin"),
 
         .executableTarget(name: "fink-export", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "FinkStandin",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "FinkStandin",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/fink-export"),
         .executableTarget(name: "fink-standin", dependencies: [
@@ -48,7 +51,7 @@ let package = Package(
         ], path: "Sources/fink-standin"),
 
         .testTarget(name: "FinkExportTests", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
         ], path: "Tests/FinkExportTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

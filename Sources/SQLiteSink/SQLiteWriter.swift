@@ -46,6 +46,10 @@ final class SQLiteWriter: TableWriter {
 
     func beginTable(_ schema: TableSchema) throws {
         let database = try requireOpen()
+        // Identifiers travel as C strings: a NUL would silently cut the name.
+        if let bad = schema.fields.first(where: { $0.name.utf8.contains(0) }) {
+            throw SinkError.output("SQLite cannot hold the column name \(bad.name.debugDescription): it contains a NUL character")
+        }
         let table = SQLiteDatabase.quote(schema.name)
         let existing = try wrap("reading \(schema.name)") {
             try database.strings("SELECT name FROM pragma_table_info(\(SQLiteDatabase.literal(schema.name)))")

@@ -35,14 +35,38 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "No progress line, notices or summary; errors and warnings still go to stderr.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("HDF5 deflate level 1-9, or off (default 4, after the shuffle filter).", valueName: "level|off"))
+    var hdf5Compression: String?
+
+    @Option(help: ArgumentHelp("HDF5 rows per chunk (default: a power of two near 1 MiB per chunk).", valueName: "rows"))
+    var hdf5ChunkRows: Int?
+
+    @Option(help: ArgumentHelp("HDF5 layout: table (a compound dataset per table) or features (feature matrices for ML).",
+                               valueName: "table|features"))
+    var hdf5Layout: String?
+
     func mappingOptions(columns: [String]?) -> MappingOptions {
         MappingOptions(nameStyle: names, expandFeatures: !noExpand, lenient: lenient, columns: columns)
+    }
+
+    /// `--option` assignments plus those the format-specific flags stand for.
+    func optionAssignments() throws -> [String] {
+        var assignments = formatOptions
+        if let hdf5Compression {
+            guard hdf5Compression == "off" || (Int(hdf5Compression).map { (1 ... 9).contains($0) } ?? false) else {
+                throw SinkError.usage("--hdf5-compression takes a level from 1 to 9 or off, not \"\(hdf5Compression)\"")
+            }
+            assignments.append("compression-level=\(hdf5Compression == "off" ? "0" : hdf5Compression)")
+        }
+        if let hdf5ChunkRows { assignments.append("chunk-rows=\(hdf5ChunkRows)") }
+        if let hdf5Layout { assignments.append("layout=\(hdf5Layout)") }
+        return assignments
     }
 
     /// The pipeline writing `tables` from `source` as these options say.
     func pipeline(source: ExportSource, tables: [ExportTable], columns: [String]?) throws -> ExportPipeline {
         let mapper = try SchemaMapper(options: mappingOptions(columns: columns))
-        let layout = try OutputLayout(path: output, formatName: format, optionAssignments: formatOptions,
+        let layout = try OutputLayout(path: output, formatName: format, optionAssignments: try optionAssignments(),
                                       tables: tables, registry: .standard())
         return try ExportPipeline(source: source, tables: tables, mapper: mapper, layout: layout,
                                   overwrite: overwrite, append: append)

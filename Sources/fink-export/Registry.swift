@@ -1,5 +1,6 @@
 import CSVSink
 import FinkExport
+import HDF5Sink
 import JSONLinesSink
 import SQLiteSink
 
@@ -7,6 +8,6 @@ extension SinkRegistry {
     /// The formats this build of fink-export writes.
     static func standard() -> SinkRegistry {
         // The formats' names and extensions are distinct, so registration cannot fail.
-        try! SinkRegistry([CSVFormat(), JSONLinesFormat(), SQLiteFormat()])
+        try! SinkRegistry([CSVFormat(), JSONLinesFormat(), SQLiteFormat(), HDF5Format()])
     }
 }

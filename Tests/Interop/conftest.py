@@ -89,13 +89,16 @@ def oracle(standin):
 def exported(binaries, standin, tmp_path_factory):
     """Runs fink-export once per format against the stand-in."""
     results = {}
-    for fmt in ("csv", "jsonl", "sqlite"):
-        out = tmp_path_factory.mktemp(fmt)
+    variants = {"csv": ["--format", "csv"], "jsonl": ["--format", "jsonl"], "sqlite": ["--format", "sqlite"],
+                "hdf5": ["--format", "hdf5"], "hdf5-features": ["--format", "hdf5", "--hdf5-layout", "features"]}
+    for name, arguments in variants.items():
+        out = tmp_path_factory.mktemp(name)
         # One-table formats write a directory; multi-table formats one file.
+        fmt = arguments[1]
         target = f"{out}/" if fmt in ("csv", "jsonl") else f"{out}/fink.{fmt}"
         subprocess.run([str(binaries / "fink-export"), "--api-url", standin, "--n", "15", "--batch-size", "4",
-                        "--format", fmt, "--output", target, "--quiet"], check=True)
-        results[fmt] = out
+                        *arguments, "--output", target, "--quiet"], check=True)
+        results[name] = out
     return results
 
 

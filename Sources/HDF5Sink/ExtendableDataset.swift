@@ -1,0 +1,164 @@
+import CHDF5
+import Foundation
+
+/// A 1-D dataset that grows batch by batch: chunked, optionally shuffled and deflated, of a
+/// packed compound type (or of one plain type). Fixed-length strings that turn out too short
+/// for a later batch are widened by rebuilding the dataset, so no string is ever cut.
+final class ExtendableDataset {
+    private let parent: hid_t
+    let name: String
+    private(set) var members: [Member]
+    private let plain: Bool
+    private let chunkRows: Int
+    private let compressionLevel: Int
+    private(set) var id: hid_t = -1
+    private(set) var type: hid_t = -1
+    private(set) var offsets: [Int] = []
+    private(set) var rowSize = 0
+    private(set) var rows = 0
+    /// How many times strings were widened (each rebuild copies the rows so far).
+    private(set) var widenings = 0
+
+    /// Creates the dataset `name` under `parent`. A `plain` dataset has exactly one member and
+    /// is written with that member's type rather than a compound.
+    init(parent: hid_t, name: String, members: [Member], plain: Bool = false, chunkRows: Int, compressionLevel: Int) throws {
+        precondition(!plain || members.count == 1)
+        self.parent = parent
+        self.name = name
+        self.members = members
+        self.plain = plain
+        self.chunkRows = max(1, chunkRows)
+        self.compressionLevel = compressionLevel
+        (id, type) = try create(name: name, members: members)
+    }
+
+    deinit {
+        close()
+    }
+
+    func close() {
+        HDF5.close(id)
+        HDF5.close(type)
+        id = -1
+        type = -1
+    }
+
+    /// Chunk rows that keep a chunk near 1 MiB (h5py's advice: 10 KiB to 1 MiB), as a power of
+    /// two so batches of 4096 rows fill whole chunks.
+    static func defaultChunkRows(rowSize: Int) -> Int {
+        var rows = 1
+        while rows * 2 * max(1, rowSize) <= 1 << 20 && rows < 65_536 { rows *= 2 }
+        return rows
+    }
+
+    /// Appends `count` rows. `widths` gives, per member, the byte length its strings need
+    /// (nil for other members); `encode` fills the zeroed rows using ``offsets`` and ``rowSize``.
+    func append(count: Int, widths: [Int?], encode: (UnsafeMutableRawPointer) -> Void) throws {
+        guard count > 0 else { return }
+        try widenIfNeeded(widths)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: count * rowSize, alignment: 16)
+        defer { buffer.deallocate() }
+        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: count * rowSize)
+        encode(buffer)
+        try write(buffer, at: rows, count: count, into: id, type: type)
+        rows += count
+    }
+
+    // MARK: Creation and writing
+
+    private func create(name: String, members: [Member]) throws -> (hid_t, hid_t) {
+        var offsets: [Int] = []
+        var size = 0
+        for member in members {
+            offsets.append(size)
+            size += member.kind.size
+        }
+        let type: hid_t
+        if plain {
+            type = try members[0].kind.makeType()
+        } else {
+            type = try HDF5.id(H5Tcreate(H5T_COMPOUND, max(1, size)), "creating the row type of \(name)")
+            for (member, offset) in zip(members, offsets) {
+                let memberType = try member.kind.makeType()
+                defer { H5Tclose(memberType) }
+                try HDF5.check(H5Tinsert(type, member.name, offset, memberType), "adding member \(member.name) to \(name)")
+            }
+        }
+        var current: hsize_t = 0
+        var maximum = chdf5_unlimited()
+        let space = try HDF5.id(H5Screate_simple(1, &current, &maximum), "creating the dataspace of \(name)")
+        defer { H5Sclose(space) }
+        let properties = try HDF5.id(H5Pcreate(chdf5_dataset_create()), "creating dataset properties")
+        defer { H5Pclose(properties) }
+        var chunk = hsize_t(chunkRows)
+        try HDF5.check(H5Pset_chunk(properties, 1, &chunk), "chunking \(name)")
+        if compressionLevel > 0 {
+            try HDF5.check(H5Pset_shuffle(properties), "adding the shuffle filter to \(name)")
+            try HDF5.check(H5Pset_deflate(properties, UInt32(compressionLevel)), "adding deflate to \(name)")
+        }
+        let dataset = try HDF5.id(H5Dcreate2(parent, name, type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
+                                  "creating dataset \(name)")
+        self.offsets = offsets
+        self.rowSize = size
+        return (dataset, type)
+    }
+
+    private func write(_ buffer: UnsafeRawPointer, at start: Int, count: Int, into dataset: hid_t, type: hid_t) throws {
+        var newSize = hsize_t(start + count)
+        try HDF5.check(H5Dset_extent(dataset, &newSize), "extending \(name) to \(start + count) rows")
+        let fileSpace = try HDF5.id(H5Dget_space(dataset), "reading the dataspace of \(name)")
+        defer { H5Sclose(fileSpace) }
+        var offset = hsize_t(start)
+        var length = hsize_t(count)
+        try HDF5.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &offset, nil, &length, nil), "selecting rows of \(name)")
+        let memorySpace = try HDF5.id(H5Screate_simple(1, &length, nil), "creating a memory dataspace")
+        defer { H5Sclose(memorySpace) }
+        try HDF5.check(H5Dwrite(dataset, type, memorySpace, fileSpace, hid_t(H5P_DEFAULT), buffer), "writing \(count) rows to \(name)")
+    }
+
+    // MARK: Widening
+
+    private func widenIfNeeded(_ widths: [Int?]) throws {
+        var widened = members
+        var changed = false
+        for (index, needed) in widths.enumerated() {
+            guard let needed, case .string(let width) = members[index].kind, needed > width else { continue }
+            // Doubling keeps the number of rebuilds logarithmic in the longest string.
+            widened[index].kind = .string(width: max(needed, width * 2))
+            changed = true
+        }
+        guard changed else { return }
+        let temporary = name + ".__widening__"
+        let (newDataset, newType) = try create(name: temporary, members: widened)
+        let blockRows = max(chunkRows, 4096)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockRows * rowSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var start = 0
+        while start < rows {
+            let count = min(blockRows, rows - start)
+            try read(into: buffer, at: start, count: count, as: newType)
+            try write(buffer, at: start, count: count, into: newDataset, type: newType)
+            start += count
+        }
+        close()
+        try HDF5.check(H5Ldelete(parent, name, hid_t(H5P_DEFAULT)), "replacing \(name)")
+        try HDF5.check(H5Lmove(parent, temporary, parent, name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)), "renaming the widened \(name)")
+        id = newDataset
+        type = newType
+        members = widened
+        widenings += 1
+    }
+
+    /// Reads rows of the current dataset converted to `memoryType` (libhdf5 converts
+    /// fixed-length strings of one width to another).
+    private func read(into buffer: UnsafeMutableRawPointer, at start: Int, count: Int, as memoryType: hid_t) throws {
+        let fileSpace = try HDF5.id(H5Dget_space(id), "reading the dataspace of \(name)")
+        defer { H5Sclose(fileSpace) }
+        var offset = hsize_t(start)
+        var length = hsize_t(count)
+        try HDF5.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &offset, nil, &length, nil), "selecting rows of \(name)")
+        let memorySpace = try HDF5.id(H5Screate_simple(1, &length, nil), "creating a memory dataspace")
+        defer { H5Sclose(memorySpace) }
+        try HDF5.check(H5Dread(id, memoryType, memorySpace, fileSpace, hid_t(H5P_DEFAULT), buffer), "reading back rows of \(name)")
+    }
+}

@@ -1,0 +1,149 @@
+import CHDF5
+import FinkExport
+
+/// The ML layout: a group per table holding `features`, a 2-D matrix of the expanded
+/// light-curve features (NaN where missing) with their names in its `columns` attribute,
+/// and 1-D `objectId`, `candid`, `label` (d:cdsxmatch) and `score` (d:anomaly_score) of the
+/// same length, so `X = f["objects/features"][:]` is one line.
+final class FeatureLayout: TableLayout {
+    let schema: TableSchema
+    private let group: hid_t
+    private let featureColumns: [Int]
+    private let matrix: FeatureMatrix
+    private var vectors: [(column: Int, dataset: ExtendableDataset)] = []
+
+    init(file: hid_t, schema: TableSchema, settings: HDF5Writer.Settings) throws {
+        self.schema = schema
+        featureColumns = schema.fields.indices.filter {
+            if case .feature = schema.fields[$0].origin { return true }
+            return false
+        }
+        guard !featureColumns.isEmpty else {
+            throw SinkError.usage("the features layout needs expanded feature columns: keep d:lc_features_g/r and drop --no-expand")
+        }
+        group = try HDF5.id(H5Gcreate2(file, schema.name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)), "creating group \(schema.name)")
+        matrix = try FeatureMatrix(parent: group, width: featureColumns.count, float32: settings.float32,
+                                   chunkRows: settings.chunkRows, compressionLevel: settings.compressionLevel)
+        for (name, source, kind) in [("objectId", "i:objectId", MemberKind.string(width: 16)), ("candid", "i:candid", .int64),
+                                     ("label", "d:cdsxmatch", .string(width: 16)), ("score", "d:anomaly_score", .float64)] {
+            guard let column = schema.fields.firstIndex(where: { $0.sourceName == source && $0.origin == .catalogue }) else { continue }
+            let chunkRows = settings.chunkRows > 0 ? settings.chunkRows : ExtendableDataset.defaultChunkRows(rowSize: kind.size)
+            vectors.append((column, try ExtendableDataset(parent: group, name: name, members: [Member(name: name, kind: kind)],
+                                                          plain: true, chunkRows: chunkRows, compressionLevel: settings.compressionLevel)))
+        }
+    }
+
+    func append(_ batch: RecordBatch) throws {
+        try matrix.append(batch, columns: featureColumns)
+        for (column, dataset) in vectors {
+            let values = batch.columns[column]
+            var widths: [Int?] = [nil]
+            if case .text(let text) = values.values {
+                widths = [(0 ..< batch.rowCount).map { text.range(of: $0).count }.max() ?? 0]
+            }
+            try dataset.append(count: batch.rowCount, widths: widths) { base in
+                let size = dataset.rowSize
+                for row in 0 ..< batch.rowCount {
+                    let cell = base + row * size
+                    let valid = values.isValid(row)
+                    switch values.values {
+                    case .integer(let v): cell.storeBytes(of: (valid ? v[row] : HDF5Writer.int64Fill).littleEndian, as: Int64.self)
+                    case .real(let v): cell.storeBytes(of: (valid ? v[row] : .nan).bitPattern.littleEndian, as: UInt64.self)
+                    case .boolean(let v): cell.storeBytes(of: UInt8(valid && v[row] ? 1 : 0), as: UInt8.self)
+                    case .text(let text):
+                        let range = text.range(of: row)
+                        guard valid, !range.isEmpty else { continue }
+                        text.bytes.withUnsafeBytes { cell.copyMemory(from: $0.baseAddress! + range.lowerBound, byteCount: range.count) }
+                    }
+                }
+            }
+        }
+    }
+
+    func finish() throws {
+        try HDF5Attributes.write("columns", strings: featureColumns.map { schema.fields[$0].name }, on: matrix.id)
+        try HDF5Attributes.write("sources", strings: featureColumns.map { schema.fields[$0].sourceName }, on: matrix.id)
+        try HDF5Attributes.write("nulls", string: "features and score: NaN; candid: the int64 fill value; objectId and label: empty", on: group)
+        try HDF5Attributes.write("int64_fill_value", integer: HDF5Writer.int64Fill, on: group)
+        close()
+    }
+
+    func close() {
+        matrix.close()
+        for (_, dataset) in vectors { dataset.close() }
+        vectors = []
+        H5Gclose(group)
+    }
+}
+
+/// A 2-D float dataset `(rows, width)` grown by rows, chunked by whole rows.
+final class FeatureMatrix {
+    private(set) var id: hid_t = -1
+    private let width: Int
+    private let float32: Bool
+    private var rows = 0
+
+    init(parent: hid_t, width: Int, float32: Bool, chunkRows: Int, compressionLevel: Int) throws {
+        self.width = width
+        self.float32 = float32
+        let element = float32 ? MemberKind.float32 : .float64
+        let type = try element.makeType()
+        defer { H5Tclose(type) }
+        var current: [hsize_t] = [0, hsize_t(width)]
+        var maximum: [hsize_t] = [chdf5_unlimited(), hsize_t(width)]
+        let space = try HDF5.id(H5Screate_simple(2, &current, &maximum), "creating the feature dataspace")
+        defer { H5Sclose(space) }
+        let properties = try HDF5.id(H5Pcreate(chdf5_dataset_create()), "creating dataset properties")
+        defer { H5Pclose(properties) }
+        let rowsPerChunk = chunkRows > 0 ? chunkRows : ExtendableDataset.defaultChunkRows(rowSize: width * element.size)
+        var chunk: [hsize_t] = [hsize_t(rowsPerChunk), hsize_t(width)]
+        try HDF5.check(H5Pset_chunk(properties, 2, &chunk), "chunking features")
+        if compressionLevel > 0 {
+            try HDF5.check(H5Pset_shuffle(properties), "adding the shuffle filter to features")
+            try HDF5.check(H5Pset_deflate(properties, UInt32(compressionLevel)), "adding deflate to features")
+        }
+        id = try HDF5.id(H5Dcreate2(parent, "features", type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)), "creating features")
+    }
+
+    func append(_ batch: RecordBatch, columns: [Int]) throws {
+        let count = batch.rowCount
+        guard count > 0 else { return }
+        let element = float32 ? MemberKind.float32 : .float64
+        var buffer = [UInt8](repeating: 0, count: count * width * element.size)
+        buffer.withUnsafeMutableBytes { raw in
+            for (position, column) in columns.enumerated() {
+                guard case .real(let values) = batch.columns[column].values else { continue }
+                let validity = batch.columns[column]
+                for row in 0 ..< count {
+                    let value = validity.isValid(row) ? values[row] : .nan
+                    let offset = (row * width + position) * element.size
+                    if float32 {
+                        raw.storeBytes(of: Float(value).bitPattern.littleEndian, toByteOffset: offset, as: UInt32.self)
+                    } else {
+                        raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: offset, as: UInt64.self)
+                    }
+                }
+            }
+        }
+        let type = try element.makeType()
+        defer { H5Tclose(type) }
+        var size: [hsize_t] = [hsize_t(rows + count), hsize_t(width)]
+        try HDF5.check(H5Dset_extent(id, &size), "extending features")
+        let fileSpace = try HDF5.id(H5Dget_space(id), "reading the feature dataspace")
+        defer { H5Sclose(fileSpace) }
+        var start: [hsize_t] = [hsize_t(rows), 0]
+        var length: [hsize_t] = [hsize_t(count), hsize_t(width)]
+        try HDF5.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &length, nil), "selecting feature rows")
+        let memorySpace = try HDF5.id(H5Screate_simple(2, &length, nil), "creating a memory dataspace")
+        defer { H5Sclose(memorySpace) }
+        try buffer.withUnsafeBytes {
+            try HDF5.check(H5Dwrite(id, type, memorySpace, fileSpace, hid_t(H5P_DEFAULT), $0.baseAddress), "writing feature rows")
+        }
+        rows += count
+    }
+
+    func close() {
+        if id >= 0 { H5Dclose(id) }
+        id = -1
+    }
+}

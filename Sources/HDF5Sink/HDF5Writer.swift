@@ -1,0 +1,115 @@
+import CHDF5
+import FinkExport
+import Foundation
+
+/// Writes tables into one HDF5 file, batch by batch.
+final class HDF5Writer: TableWriter {
+    struct Settings {
+        var compressionLevel: Int
+        var chunkRows: Int
+        var featuresLayout: Bool
+        var float32: Bool
+    }
+
+    /// The values that stand for a missing integer; the `.mask` member says which rows are missing.
+    static let int32Fill = Int64(Int32.min)
+    static let int64Fill = Int64.min
+
+    private let destination: SinkDestination
+    private let settings: Settings
+    private var file: hid_t = -1
+    private var table: TableLayout?
+    private var writtenTables: [String] = []
+
+    init(destination: SinkDestination, settings: Settings) throws {
+        _ = HDF5.silenced
+        self.destination = destination
+        self.settings = settings
+        file = try wrap("creating the file") {
+            let access = try HDF5.id(H5Pcreate(chdf5_file_access()), "creating file-access properties")
+            defer { H5Pclose(access) }
+            // The 1.8 format: dense attribute storage (provenance and column metadata can
+            // exceed 64 KiB), still readable by every HDF5 since 2008.
+            try HDF5.check(H5Pset_libver_bounds(access, H5F_LIBVER_V18, H5F_LIBVER_V18), "choosing the file format")
+            return try HDF5.id(H5Fcreate(destination.stagingURL.path, chdf5_acc_excl(), hid_t(H5P_DEFAULT), access), "creating the file")
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    func beginTable(_ schema: TableSchema) throws {
+        try Self.checkNames(schema)
+        table = try wrap("starting \(schema.name)") {
+            if settings.featuresLayout {
+                return try FeatureLayout(file: file, schema: schema, settings: settings)
+            }
+            return try CompoundLayout(file: file, schema: schema, settings: settings)
+        }
+    }
+
+    func write(_ batch: RecordBatch) throws {
+        guard let table else { throw SinkError.output("no table was started") }
+        try wrap("writing \(batch.schema.name)") { try table.append(batch) }
+    }
+
+    func endTable() throws -> TableWriteReport {
+        guard let table else { throw SinkError.output("no table was started") }
+        try wrap("finishing \(table.schema.name)") { try table.finish() }
+        writtenTables.append(table.schema.name)
+        self.table = nil
+        return TableWriteReport()
+    }
+
+    func finish(provenance: Provenance) throws {
+        try wrap("writing the provenance") {
+            let root = try HDF5.id(H5Gopen2(file, "/", hid_t(H5P_DEFAULT)), "opening the root group")
+            defer { H5Gclose(root) }
+            try HDF5Provenance.write(provenance, on: root)
+            try HDF5.check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing the file")
+        }
+        let closing = file
+        file = -1
+        try wrap("closing the file") { try HDF5.check(H5Fclose(closing), "closing the file") }
+    }
+
+    func close() {
+        table?.close()
+        table = nil
+        if file >= 0 {
+            H5Fclose(file)
+            file = -1
+        }
+    }
+
+    /// Member names are C strings, and `X.mask` is taken by the mask of `X`.
+    static func checkNames(_ schema: TableSchema) throws {
+        let names = Set(schema.fields.map(\.name))
+        for field in schema.fields {
+            if field.name.utf8.contains(0) {
+                throw SinkError.usage("HDF5 cannot hold the column name \(field.name.debugDescription): it contains a NUL character")
+            }
+            if field.name.hasSuffix(".mask"), names.contains(String(field.name.dropLast(5))) {
+                throw SinkError.usage("HDF5 cannot hold both \(field.name.dropLast(5)) and \(field.name): the mask of the first takes the second's name")
+            }
+        }
+    }
+
+    /// Turns a libhdf5 failure into a one-line output error naming the final path.
+    private func wrap<T>(_ action: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as HDF5Error {
+            throw SinkError.output("cannot write \(destination.finalURL.path) (\(action)): \(error)")
+        }
+    }
+}
+
+/// How one table is laid out in the file.
+protocol TableLayout: AnyObject {
+    var schema: TableSchema { get }
+    func append(_ batch: RecordBatch) throws
+    func finish() throws
+    func close()
+}
