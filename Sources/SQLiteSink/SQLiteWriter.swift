@@ -17,7 +17,8 @@ final class SQLiteWriter: TableWriter {
     private var schema: TableSchema?
     private var tableIsNew = true
     private var skipped = 0
-    private var tables: [TableSchema] = []
+    private var tables: [(schema: TableSchema, nulls: [Int])] = []
+    private var nullCounts: [Int] = []
     private var open = true
 
     init(destination: SinkDestination, createIndexes: Bool) throws {
@@ -73,12 +74,14 @@ final class SQLiteWriter: TableWriter {
             try database.prepare("\(verb) INTO \(table) VALUES (\(placeholders))")
         }
         self.schema = schema
+        nullCounts = Array(repeating: 0, count: schema.fields.count)
         skipped = 0
     }
 
     func write(_ batch: RecordBatch) throws {
         guard let insert, let database else { throw SinkError.output("no table was started") }
         let columns = batch.columns
+        for (index, column) in columns.enumerated() { nullCounts[index] += column.nullCount }
         for row in 0 ..< batch.rowCount {
             for (index, column) in columns.enumerated() {
                 let parameter = Int32(index + 1)
@@ -94,7 +97,11 @@ final class SQLiteWriter: TableWriter {
                 }
             }
             try wrap("inserting into \(batch.schema.name)") { try insert.step() }
-            if destination.appending && database.changes == 0 { skipped += 1 }
+            if destination.appending && database.changes == 0 {
+                // Already in the file: its NULLs were counted by the export that wrote it.
+                skipped += 1
+                for (index, column) in columns.enumerated() where !column.isValid(row) { nullCounts[index] -= 1 }
+            }
             insert.reset()
         }
     }
@@ -105,7 +112,7 @@ final class SQLiteWriter: TableWriter {
         if tableIsNew {
             try wrap("indexing \(schema.name)") { try createTableIndexes(schema, database: database) }
         }
-        tables.append(schema)
+        tables.append((schema, nullCounts))
         self.schema = nil
         return TableWriteReport(rowsAlreadyPresent: skipped)
     }

@@ -52,6 +52,8 @@ struct SQLiteSinkTests {
         let after = SQLiteReader.query(path, #"SELECT COUNT(*), COUNT(DISTINCT "i:candid") FROM objects"#)[0]
         #expect(after[0] == after[1])
         #expect(Int(after[0]!)! > Int(rows)!)
+        let counted = SQLiteReader.query(path, #"SELECT nulls FROM fink_export_columns WHERE "table" = 'objects' AND name = 'i:magpsf'"#)[0][0]
+        #expect(counted == SQLiteReader.query(path, #"SELECT COUNT(*) - COUNT("i:magpsf") FROM objects"#)[0][0])
         let history = SQLiteReader.query(path, "SELECT value FROM fink_export_meta WHERE key = 'export_history'")[0][0]!
         #expect((try JSONSerialization.jsonObject(with: Data(history.utf8)) as! [Any]).count == 2)
 
