@@ -37,12 +37,13 @@ let package = Package(
         .target(name: "JSONLinesSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/JSONLinesSink"),
         .target(name: "SQLiteSink", dependencies: ["FinkExport", "CSQLite"], path: "Sources/SQLiteSink"),
         .target(name: "HDF5Sink", dependencies: ["FinkExport", "CHDF5"], path: "Sources/HDF5Sink"),
+        .target(name: "VOTableSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/VOTableSink"),
 
         // A Fink-compatible API over a seeded dataset: used by --sample, tests and benchmarks.
         .target(name: "FinkStandin", dependencies: ["FinkExport"], path: "Sources/FinkStandin"),
 
         .executableTarget(name: "fink-export", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "FinkStandin",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "FinkStandin",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/fink-export"),
         .executableTarget(name: "fink-standin", dependencies: [
@@ -51,7 +52,7 @@ let package = Package(
         ], path: "Sources/fink-standin"),
 
         .testTarget(name: "FinkExportTests", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
         ], path: "Tests/FinkExportTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -168,6 +168,11 @@ def check_columns(ck, doc, reference):
         at = f"{where} {name!r}" if isinstance(name, str) else f"{where}[{i}]"
         keys = set(c)
         expected_keys = COLUMN_KEYS | ({"band"} if name in EXPANDED else set())
+        # "ascii": true marks text that is ASCII by construction (ids, codes, dates).
+        if "ascii" in keys:
+            expected_keys = expected_keys | {"ascii"}
+            if c.get("ascii") is not True or c.get("type") != "string":
+                ck.fail(at, "ascii may only be true, on a string column")
         if keys != expected_keys:
             ck.fail(at, f"keys {sorted(keys)} differ from expected {sorted(expected_keys)}")
         if not isinstance(name, str) or ":" not in name:

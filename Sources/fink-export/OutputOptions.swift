@@ -35,6 +35,10 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "No progress line, notices or summary; errors and warnings still go to stderr.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("VOTable serialisation: binary2 (default: smaller, faster) or tabledata (readable XML).",
+                               valueName: "binary2|tabledata"))
+    var votableEncoding: String?
+
     @Option(help: ArgumentHelp("HDF5 deflate level 1-9, or off (default 4, after the shuffle filter).", valueName: "level|off"))
     var hdf5Compression: String?
 
@@ -60,6 +64,7 @@ struct OutputOptions: ParsableArguments {
         }
         if let hdf5ChunkRows { assignments.append("chunk-rows=\(hdf5ChunkRows)") }
         if let hdf5Layout { assignments.append("layout=\(hdf5Layout)") }
+        if let votableEncoding { assignments.append("encoding=\(votableEncoding)") }
         return assignments
     }
 

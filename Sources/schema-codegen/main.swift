@@ -85,7 +85,9 @@ for (index, column) in columns.enumerated() {
     swift += "        ColumnSpec(name: \(literal(name)), type: .\(type), unit: \(literal(column["unit"] as? String)), "
     swift += "ucd: \(literal(column["ucd"] as? String)), description: \(literal(description)), "
     swift += "endpoints: [\(endpoints.map { ".\($0)" }.joined(separator: ", "))], "
-    swift += "expandsFeatures: \(expand != nil), band: \(literal(column["band"] as? String))),\n"
+    let ascii = column["ascii"] as? Bool ?? false
+    if ascii && type != "string" { fail("\(arguments[1]): column \(name) is ascii but not a string") }
+    swift += "expandsFeatures: \(expand != nil), band: \(literal(column["band"] as? String)), asciiOnly: \(ascii)),\n"
 }
 swift += """
     ]

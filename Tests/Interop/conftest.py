@@ -90,7 +90,8 @@ def exported(binaries, standin, tmp_path_factory):
     """Runs fink-export once per format against the stand-in."""
     results = {}
     variants = {"csv": ["--format", "csv"], "jsonl": ["--format", "jsonl"], "sqlite": ["--format", "sqlite"],
-                "hdf5": ["--format", "hdf5"], "hdf5-features": ["--format", "hdf5", "--hdf5-layout", "features"]}
+                "hdf5": ["--format", "hdf5"], "hdf5-features": ["--format", "hdf5", "--hdf5-layout", "features"],
+                "binary2": ["--format", "votable"], "tabledata": ["--format", "votable", "--votable-encoding", "tabledata"]}
     for name, arguments in variants.items():
         out = tmp_path_factory.mktemp(name)
         # One-table formats write a directory; multi-table formats one file.

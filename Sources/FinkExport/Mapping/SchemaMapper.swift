@@ -58,7 +58,7 @@ public struct SchemaMapper: Sendable {
             }
         }
         return [Field(name: name, sourceName: name, type: spec.type, unit: spec.unit, ucd: spec.ucd,
-                      description: spec.description, origin: .catalogue)]
+                      description: spec.description, origin: .catalogue, asciiOnly: spec.asciiOnly)]
     }
 
     /// Applies the name style to `fields` and returns the table schema.

@@ -273,6 +273,7 @@ private final class ExportRun {
         guard pipeline.tables.contains(assembler.table), let writer = writers[assembler.table] else { return }
         let report = try writer.endTable()
         let unrepresentable = report.unrepresentableAsNull
+        warnings += report.warnings.map { "\(assembler.table.rawValue): \($0)" }
         if report.rowsAlreadyPresent > 0 {
             warnings.append("\(assembler.table.rawValue): \(report.rowsAlreadyPresent) row(s) were already in the output and were not added again")
         }

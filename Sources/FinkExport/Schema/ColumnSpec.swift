@@ -24,11 +24,14 @@ public struct ColumnSpec: Sendable, Equatable {
     public let expandsFeatures: Bool
     /// The photometric band of a feature column (`g`, `r`).
     public let band: String?
+    /// Whether the text is ASCII by construction (ids, codes, dates), so formats with an
+    /// ASCII-only string type (VOTable `char`) can use it.
+    public let asciiOnly: Bool
 
     /// Creates a catalogue entry.
     public init(name: String, type: ColumnType, unit: String? = nil, ucd: String? = nil,
                 description: String, endpoints: [FinkEndpoint] = FinkEndpoint.allCases,
-                expandsFeatures: Bool = false, band: String? = nil) {
+                expandsFeatures: Bool = false, band: String? = nil, asciiOnly: Bool = false) {
         self.name = name
         self.type = type
         self.unit = unit
@@ -37,6 +40,7 @@ public struct ColumnSpec: Sendable, Equatable {
         self.endpoints = endpoints
         self.expandsFeatures = expandsFeatures
         self.band = band
+        self.asciiOnly = asciiOnly
     }
 
     /// The namespace letter before the colon (`i`, `d`, `v`, `b`), or nil for a bare name.

@@ -24,10 +24,12 @@ public struct Field: Sendable, Equatable {
     public var description: String?
     /// Where the values come from.
     public var origin: Origin
+    /// Whether every value is ASCII by construction (from the catalogue).
+    public var asciiOnly: Bool
 
     /// Creates a field.
     public init(name: String, sourceName: String, type: ColumnType, unit: String? = nil,
-                ucd: String? = nil, description: String? = nil, origin: Origin = .catalogue) {
+                ucd: String? = nil, description: String? = nil, origin: Origin = .catalogue, asciiOnly: Bool = false) {
         self.name = name
         self.sourceName = sourceName
         self.type = type
@@ -35,6 +37,7 @@ public struct Field: Sendable, Equatable {
         self.ucd = ucd
         self.description = description
         self.origin = origin
+        self.asciiOnly = asciiOnly
     }
 }
 

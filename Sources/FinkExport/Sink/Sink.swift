@@ -77,10 +77,13 @@ public struct TableWriteReport: Sendable, Equatable {
     public var unrepresentableAsNull: [String: Int]
     /// Rows not written because the output already held them (appending).
     public var rowsAlreadyPresent: Int
+    /// Anything else the user should know, one line each.
+    public var warnings: [String]
 
     /// Creates a report; the default says nothing happened.
-    public init(unrepresentableAsNull: [String: Int] = [:], rowsAlreadyPresent: Int = 0) {
+    public init(unrepresentableAsNull: [String: Int] = [:], rowsAlreadyPresent: Int = 0, warnings: [String] = []) {
         self.unrepresentableAsNull = unrepresentableAsNull
         self.rowsAlreadyPresent = rowsAlreadyPresent
+        self.warnings = warnings
     }
 }

@@ -1,0 +1,243 @@
+import FinkExport
+import Foundation
+import SinkSupport
+
+/// Streams tables into one VOTable document.
+final class VOTableWriter: TableWriter {
+    private struct Column {
+        let datatype: String
+        let isText: Bool
+    }
+
+    private let destination: SinkDestination
+    private let binary: Bool
+    private let output: ByteOutput
+    private var ids = Set<String>()
+    private var schema: TableSchema?
+    private var columns: [Column] = []
+    private var rows = 0
+    private var base64 = Base64Stream()
+    private var replacedCharacters = 0
+    private var scratch: [UInt8] = []
+
+    init(destination: SinkDestination, binary: Bool) throws {
+        self.destination = destination
+        self.binary = binary
+        output = try ByteOutput(url: destination.stagingURL, displayPath: destination.finalURL.path, gzip: false)
+        try output.write("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <VOTABLE version="1.4" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://www.ivoa.net/xml/VOTable/v1.3" xsi:schemaLocation="http://www.ivoa.net/xml/VOTable/v1.3 http://www.ivoa.net/xml/VOTable/v1.3">
+            <RESOURCE type="results">
+            <DESCRIPTION>Fink anomaly data exported by fink-export</DESCRIPTION>
+
+            """)
+    }
+
+    func beginTable(_ schema: TableSchema) throws {
+        self.schema = schema
+        rows = 0
+        replacedCharacters = 0
+        columns = schema.fields.map { field in
+            let datatype: String
+            switch field.type {
+            case .double: datatype = "double"
+            case .float: datatype = "float"
+            case .long: datatype = "long"
+            case .int: datatype = "int"
+            case .bool: datatype = "boolean"
+            case .string, .array: datatype = field.asciiOnly ? "char" : "unicodeChar"
+            }
+            return Column(datatype: datatype, isText: field.type.storage == .text)
+        }
+        var head = "<TABLE ID=\"\(uniqueID(schema.name))\" name=\"\(XMLText.attribute(schema.name))\">\n"
+        head += "<DESCRIPTION>\(schema.name == "anomalies" ? "Anomalous alerts from /api/v1/anomaly" : "Alerts of the anomalous objects from /api/v1/objects")</DESCRIPTION>\n"
+        for (field, column) in zip(schema.fields, columns) {
+            head += "<FIELD name=\"\(XMLText.attribute(field.name))\" ID=\"\(uniqueID(schema.name + "_" + field.name))\" datatype=\"\(column.datatype)\""
+            if column.isText { head += " arraysize=\"*\"" }
+            if let unit = field.unit { head += " unit=\"\(XMLText.attribute(unit))\"" }
+            if let ucd = field.ucd { head += " ucd=\"\(XMLText.attribute(ucd))\"" }
+            head += ">"
+            if let description = field.description { head += "<DESCRIPTION>\(XMLText.content(description))</DESCRIPTION>" }
+            head += "</FIELD>\n"
+        }
+        head += binary ? "<DATA><BINARY2><STREAM encoding=\"base64\">\n" : "<DATA><TABLEDATA>\n"
+        try output.write(head)
+    }
+
+    func write(_ batch: RecordBatch) throws {
+        if binary {
+            try writeBinary(batch)
+        } else {
+            try writeTableData(batch)
+        }
+        rows += batch.rowCount
+    }
+
+    func endTable() throws -> TableWriteReport {
+        guard let schema else { throw SinkError.output("no table was started") }
+        if binary {
+            try base64.flush(to: output, final: true)
+            try output.write("\n</STREAM></BINARY2></DATA>\n")
+        } else {
+            try output.write("</TABLEDATA></DATA>\n")
+        }
+        try output.write("<INFO name=\"rows\" value=\"\(rows)\"/>\n</TABLE>\n")
+        self.schema = nil
+        _ = schema
+        guard replacedCharacters > 0 else { return TableWriteReport() }
+        return TableWriteReport(warnings: [
+            "\(replacedCharacters) control character(s) that XML 1.0 cannot carry were written as U+FFFD (use --votable-encoding binary2 to keep them)",
+        ])
+    }
+
+    func finish(provenance: Provenance) throws {
+        var infos: [(String, String)] = [
+            ("tool", provenance.tool), ("tool_version", provenance.toolVersion), ("source", provenance.source),
+            ("exported_at", provenance.exportedAt), ("schema_version", provenance.schemaVersion),
+            ("name_style", provenance.nameStyle), ("features_expanded", provenance.featuresExpanded ? "true" : "false"),
+            ("feature_names", provenance.featureNames.joined(separator: ",")),
+            ("objects_request_count", String(provenance.objectsRequestCount)),
+        ]
+        if let request = provenance.anomalyRequest { infos.append(("anomaly_request", "\(request.method) \(request.url) \(request.body)")) }
+        if let request = provenance.objectsRequest { infos.append(("objects_request", "\(request.method) \(request.url) \(request.body)")) }
+        if let requested = provenance.anomaliesRequested { infos.append(("anomalies_requested", String(requested))) }
+        for table in provenance.tables { infos.append(("rows_\(table.name)", String(table.rows))) }
+        for warning in provenance.warnings { infos.append(("warning", warning)) }
+        var tail = ""
+        for (name, value) in infos {
+            tail += "<INFO name=\"\(XMLText.attribute(name))\" value=\"\(XMLText.attribute(value))\"/>\n"
+        }
+        tail += "</RESOURCE>\n</VOTABLE>\n"
+        try output.write(tail)
+        try output.close()
+    }
+
+    func close() {
+        output.discard()
+    }
+
+    // MARK: Rows
+
+    private func writeTableData(_ batch: RecordBatch) throws {
+        for row in 0 ..< batch.rowCount {
+            try output.append { out in
+                out.append(contentsOf: Self.rowStart)
+                for (index, column) in batch.columns.enumerated() {
+                    guard column.isValid(row) else {
+                        // An empty cell is null for every type (VOTable 1.3+); floats say NaN.
+                        if case .real = column.values { out.append(contentsOf: Self.nanCell) } else { out.append(contentsOf: Self.emptyCell) }
+                        continue
+                    }
+                    out.append(contentsOf: Self.cellStart)
+                    switch column.values {
+                    case .real(let values):
+                        Self.appendReal(values[row], float: columns[index].datatype == "float", to: &out)
+                    case .integer(let values):
+                        TextFormatting.appendInteger(values[row], to: &out)
+                    case .boolean(let values):
+                        out.append(values[row] ? UInt8(ascii: "T") : UInt8(ascii: "F"))
+                    case .text(let text):
+                        let replaced = text.withBytes(of: row) { XMLText.appendEscaped($0, inAttribute: false, to: &out) }
+                        replacedCharacters += replaced
+                    }
+                    out.append(contentsOf: Self.cellEnd)
+                }
+                out.append(contentsOf: Self.rowEnd)
+            }
+        }
+    }
+
+    private static func appendReal(_ value: Double, float: Bool, to out: inout [UInt8]) {
+        if value.isInfinite {
+            out.append(contentsOf: value > 0 ? Array("+Inf".utf8) : Array("-Inf".utf8))
+        } else if float {
+            var text = Float(value).description
+            text.withUTF8 { out.append(contentsOf: $0) }
+        } else {
+            TextFormatting.appendDouble(value, to: &out)
+        }
+    }
+
+    private func writeBinary(_ batch: RecordBatch) throws {
+        let flagBytes = (columns.count + 7) / 8
+        for row in 0 ..< batch.rowCount {
+            let start = scratch.count
+            scratch.append(contentsOf: repeatElement(0, count: flagBytes))
+            for (index, column) in batch.columns.enumerated() {
+                let valid = column.isValid(row)
+                if !valid { scratch[start + index / 8] |= 0x80 >> UInt8(index % 8) }
+                switch column.values {
+                case .real(let values):
+                    let value = valid ? values[row] : .nan
+                    if columns[index].datatype == "float" {
+                        Self.appendBigEndian(Float(value).bitPattern, to: &scratch)
+                    } else {
+                        Self.appendBigEndian(value.bitPattern, to: &scratch)
+                    }
+                case .integer(let values):
+                    let value = valid ? values[row] : 0
+                    if columns[index].datatype == "int" {
+                        Self.appendBigEndian(UInt32(bitPattern: Int32(truncatingIfNeeded: value)), to: &scratch)
+                    } else {
+                        Self.appendBigEndian(UInt64(bitPattern: value), to: &scratch)
+                    }
+                case .boolean(let values):
+                    scratch.append(valid ? (values[row] ? UInt8(ascii: "T") : UInt8(ascii: "F")) : UInt8(ascii: "?"))
+                case .text(let text):
+                    guard valid else {
+                        Self.appendBigEndian(UInt32(0), to: &scratch)
+                        continue
+                    }
+                    if columns[index].datatype == "char" {
+                        try text.withBytes(of: row) { bytes in
+                            guard bytes.allSatisfy({ $0 < 0x80 }) else {
+                                throw DataError("\(batch.schema.name), column \(batch.schema.fields[index].name): \"\(String(decoding: bytes.prefix(40), as: UTF8.self))\" is not ASCII, which this VOTable char column requires")
+                            }
+                            Self.appendBigEndian(UInt32(bytes.count), to: &scratch)
+                            scratch.append(contentsOf: bytes)
+                        }
+                    } else {
+                        // unicodeChar: UTF-16 big-endian code units, counted in units.
+                        let units = Array(text[row].utf16)
+                        Self.appendBigEndian(UInt32(units.count), to: &scratch)
+                        for unit in units { Self.appendBigEndian(unit, to: &scratch) }
+                    }
+                }
+            }
+            if scratch.count >= 1 << 16 {
+                base64.append(scratch)
+                scratch.removeAll(keepingCapacity: true)
+                try base64.flush(to: output, final: false)
+            }
+        }
+        base64.append(scratch)
+        scratch.removeAll(keepingCapacity: true)
+        try base64.flush(to: output, final: false)
+    }
+
+    @inline(__always)
+    private static func appendBigEndian<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+        var big = value.bigEndian
+        withUnsafeBytes(of: &big) { out.append(contentsOf: $0) }
+    }
+
+    /// A document-wide unique XML ID derived from `name`.
+    private func uniqueID(_ name: String) -> String {
+        let base = XMLText.ncName(name)
+        var candidate = base
+        var suffix = 2
+        while ids.contains(candidate) {
+            candidate = "\(base)_\(suffix)"
+            suffix += 1
+        }
+        ids.insert(candidate)
+        return candidate
+    }
+
+    private static let rowStart = Array("<TR>".utf8)
+    private static let rowEnd = Array("</TR>\n".utf8)
+    private static let cellStart = Array("<TD>".utf8)
+    private static let cellEnd = Array("</TD>".utf8)
+    private static let emptyCell = Array("<TD/>".utf8)
+    private static let nanCell = Array("<TD>NaN</TD>".utf8)
+}

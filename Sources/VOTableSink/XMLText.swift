@@ -1,0 +1,72 @@
+/// XML 1.0 text: escaping, and the characters XML cannot carry at all.
+enum XMLText {
+    /// Appends UTF-8 `bytes` escaped for element content (`inAttribute` also escapes quotes).
+    /// Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) become U+FFFD; the
+    /// return value says how many were replaced.
+    @discardableResult
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool, to out: inout [UInt8]) -> Int {
+        var replaced = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "&"): out.append(contentsOf: ampersand)
+            case UInt8(ascii: "<"): out.append(contentsOf: lessThan)
+            case UInt8(ascii: ">"): out.append(contentsOf: greaterThan)
+            case UInt8(ascii: "\"") where inAttribute: out.append(contentsOf: quote)
+            case 0x09, 0x0A, 0x0D:
+                // In attributes, whitespace characters are normalised away unless escaped.
+                if inAttribute { out.append(contentsOf: Array("&#\(byte);".utf8)) } else { out.append(byte) }
+            case 0x00 ..< 0x20:
+                out.append(contentsOf: replacement)
+                replaced += 1
+            case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
+                out.append(contentsOf: replacement)
+                replaced += 1
+                index += 2
+            default:
+                out.append(byte)
+            }
+            index += 1
+        }
+        return replaced
+    }
+
+    /// `text` escaped for an attribute value.
+    static func attribute(_ text: String) -> String {
+        var out: [UInt8] = []
+        var text = text
+        text.withUTF8 { _ = appendEscaped($0, inAttribute: true, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` escaped for element content.
+    static func content(_ text: String) -> String {
+        var out: [UInt8] = []
+        var text = text
+        text.withUTF8 { _ = appendEscaped($0, inAttribute: false, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A valid XML NCName made from `name`: characters outside `[A-Za-z0-9_.-]` become `_`,
+    /// and a leading character that cannot start a name gets a `_` before it.
+    static func ncName(_ name: String) -> String {
+        var out = ""
+        for scalar in name.unicodeScalars {
+            switch scalar {
+            case "A" ... "Z", "a" ... "z", "0" ... "9", "_", ".", "-": out.unicodeScalars.append(scalar)
+            default: out.append("_")
+            }
+        }
+        if let first = out.unicodeScalars.first, !(("A" ... "Z").contains(first) || ("a" ... "z").contains(first) || first == "_") {
+            out = "_" + out
+        }
+        return out.isEmpty ? "_" : out
+    }
+
+    private static let ampersand = Array("&amp;".utf8)
+    private static let lessThan = Array("&lt;".utf8)
+    private static let greaterThan = Array("&gt;".utf8)
+    private static let quote = Array("&quot;".utf8)
+    private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+}
