@@ -6,12 +6,14 @@ import SinkSupport
 final class CSVWriter: TableWriter {
     private let destination: SinkDestination
     private let output: ByteOutput
+    private let sidecar: URL
     private let lineEnd: [UInt8]
     private var table: String?
 
     init(destination: SinkDestination, options: SinkOptions) throws {
         self.destination = destination
         lineEnd = options["line-terminator"] == "lf" ? [0x0A] : [0x0D, 0x0A]
+        sidecar = try Sidecar.reserve(beside: destination)
         output = try ByteOutput(url: destination.stagingURL, displayPath: destination.finalURL.path,
                                 gzip: CompressionOption.isGzip(options, finalPath: destination.finalURL.path))
     }
@@ -56,7 +58,7 @@ final class CSVWriter: TableWriter {
 
     func finish(provenance: Provenance) throws {
         try output.close()
-        try Sidecar.write(provenance, table: table, beside: destination)
+        try Sidecar.write(provenance, table: table, to: sidecar, finalPath: destination.finalURL.path)
     }
 
     func close() {

@@ -6,6 +6,7 @@ import SinkSupport
 final class JSONLinesWriter: TableWriter {
     private let destination: SinkDestination
     private let output: ByteOutput
+    private let sidecar: URL
     private var table: String?
     /// `"name":` for each column, escaped once.
     private var keys: [[UInt8]] = []
@@ -14,6 +15,7 @@ final class JSONLinesWriter: TableWriter {
 
     init(destination: SinkDestination, options: SinkOptions) throws {
         self.destination = destination
+        sidecar = try Sidecar.reserve(beside: destination)
         output = try ByteOutput(url: destination.stagingURL, displayPath: destination.finalURL.path,
                                 gzip: CompressionOption.isGzip(options, finalPath: destination.finalURL.path))
     }
@@ -80,7 +82,7 @@ final class JSONLinesWriter: TableWriter {
 
     func finish(provenance: Provenance) throws {
         try output.close()
-        try Sidecar.write(provenance, table: table, beside: destination)
+        try Sidecar.write(provenance, table: table, to: sidecar, finalPath: destination.finalURL.path)
     }
 
     func close() {

@@ -81,6 +81,12 @@ struct CLITests {
         let refused = try CLI.run(["--sample", "--tables", "objects", "--output", path])
         Self.expectOneLineError(refused, status: 73, mentioning: "--overwrite")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious")
+        // A sidecar left from an earlier export stops a new one at once, not after the work.
+        let other = scratch.path("other.csv").path
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: other + ".meta.json"))
+        let sidecar = try CLI.run(["--sample", "--tables", "objects", "--output", other])
+        Self.expectOneLineError(sidecar, status: 73, mentioning: "other.csv.meta.json already exists")
+        #expect(!FileManager.default.fileExists(atPath: other))
         let replaced = try CLI.run(["--sample", "--tables", "objects", "--output", path, "--overwrite"])
         #expect(replaced.status == 0, "\(replaced.stderr)")
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("i:jd,"))

@@ -132,13 +132,7 @@ private final class ExportRun {
         var query = api.query
         query.columns = pipeline.mapper.requestColumns
 
-        let anomalies = try await client.fetchAnomalies(query)
-        anomalyRequest = anomalies.request
-        bytes += anomalies.body.count
-        let anomalyAssembler = makeAssembler(for: .anomalies)
-        try read(anomalies.body, into: anomalyAssembler, what: "the anomaly response")
-        rowsRead += anomalyAssembler.rowCount
-        try finishTable(anomalyAssembler)
+        let anomalyAssembler = try await readAnomalies(client: client, query: query)
         if anomalyAssembler.rowCount < api.query.count {
             warnings.append("the anomaly answer held \(anomalyAssembler.rowCount) alerts, fewer than the \(api.query.count) asked for with --n: the date window holds no more")
         }
@@ -170,6 +164,19 @@ private final class ExportRun {
             let shown = truncated.prefix(5).joined(separator: ", ") + (truncated.count > 5 ? ", …" : "")
             warnings.append("\(truncated.count) object(s) reached the server's limit of \(limit) rows per object, so their light curves may be cut: \(shown)")
         }
+    }
+
+    /// Fetches and writes the anomalies table. The body is released on return, so it is not
+    /// held through the objects step.
+    private func readAnomalies(client: FinkClient, query: FinkQuery) async throws -> BatchAssembler {
+        let anomalies = try await client.fetchAnomalies(query)
+        anomalyRequest = anomalies.request
+        bytes += anomalies.body.count
+        let assembler = makeAssembler(for: .anomalies)
+        try read(anomalies.body, into: assembler, what: "the anomaly response")
+        rowsRead += assembler.rowCount
+        try finishTable(assembler)
+        return assembler
     }
 
     /// Fetches batches with up to `concurrency` requests in flight and hands the answers over
