@@ -55,6 +55,10 @@ struct StandinCommand: ParsableCommand {
     @Option(help: "Seed of the fault decisions.")
     var faultSeed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("Keep answers in this directory and serve repeated requests from it (benchmarks).",
+                               valueName: "dir"))
+    var cacheDir: String?
+
     func validate() throws {
         guard allowNonLoopback || host.hasPrefix("127.") || host == "::1" || host == "localhost" else {
             throw ValidationError("\(host) is not a loopback address; pass --allow-non-loopback to listen there")
@@ -74,8 +78,10 @@ struct StandinCommand: ParsableCommand {
         let api = StandinAPI(dataset: dataset, rowLimit: rowLimit)
         let faults = FaultPlan(serverErrors: serverErrors, cutBodies: cutBodies, droppedConnections: dropConnections,
                                slowResponses: slowResponses, slowSeconds: slowSeconds, seed: faultSeed)
-        let server = LoopbackServer(host: host == "localhost" ? "127.0.0.1" : host, port: port, faults: faults) {
-            api.respond(to: $0)
+        let cache = try cacheDir.map { try ResponseCache(directory: URL(fileURLWithPath: $0)) }
+        let server = LoopbackServer(host: host == "localhost" ? "127.0.0.1" : host, port: port, faults: faults) { request in
+            guard let cache else { return api.respond(to: request) }
+            return cache.answer(request) { api.respond(to: $0) }
         }
         let bound = try server.start()
         print("fink-standin listening on http://\(host):\(bound) (\(dataset.objects.count) objects, \(dataset.alertCount) alerts, \(dataset.anomalies.count) anomalies)")

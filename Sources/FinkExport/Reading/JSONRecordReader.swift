@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads the API's JSON body, an array of flat records, straight from bytes.
 ///
 /// Foundation's JSON is far too slow on Linux for this path, and it would turn 64-bit ids
@@ -100,7 +106,7 @@ public struct JSONRecordReader {
         let end = try endOfString(from: start)
         let raw = UnsafeBufferPointer(rebasing: input[start ..< end])
         position = end + 1
-        if index < cachedKeys.count && cachedKeys[index].elementsEqual(raw) {
+        if index < cachedKeys.count && Self.sameBytes(cachedKeys[index], raw) {
             return cachedSlots[index]
         }
         let slot = try withDecodedString(raw, startOffset: start) { try handler.slot(forKey: $0) }
@@ -152,6 +158,12 @@ public struct JSONRecordReader {
         default:
             throw ReadError(offset: position, reason: "expected a value, found \(describeByte(at: position))")
         }
+    }
+
+    @inline(__always)
+    private static func sameBytes(_ cached: [UInt8], _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard cached.count == raw.count else { return false }
+        return cached.withUnsafeBufferPointer { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }
     }
 
     // MARK: Strings

@@ -1,0 +1,150 @@
+"""Benchmark harness: fink-export against the Python way, side by side in one run.
+
+For a scale given in rows (10k, 100k, 1M), starts fink-standin with a dataset of about that
+many alerts, then for every format runs fink-export (release build) and the Python peer
+(Benchmarks/peer.py: requests + pandas + json + the usual writers) on the same data with the
+same batch size, and the floor: fetching the same bytes with requests and discarding them.
+Prints one table per format (wall time, rows/s, MB/s of API JSON, peak RSS, peer/ours).
+
+    .venv/bin/python Benchmarks/run.py --rows 100k            # builds release first
+    .venv/bin/python Benchmarks/run.py --rows 3k --bin-dir "$(swift build --show-bin-path)" --smoke
+"""
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable"]
+MEAN_ALERTS = 375  # log-uniform light curves of 10..2000 alerts
+
+
+def scale(text):
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([kKmM]?)", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a row count: {text}")
+    return int(float(match.group(1)) * {"": 1, "k": 1e3, "m": 1e6}[match.group(2).lower()])
+
+
+def timed(command, **kwargs):
+    """Runs a command under /usr/bin/time -v: (wall seconds, peak RSS MB, stdout)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        start = time.perf_counter()
+        result = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *command], capture_output=True, text=True, **kwargs)
+        wall = time.perf_counter() - start
+        if result.returncode != 0:
+            sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
+        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", report.read()).group(1)) / 1024
+    return wall, rss, result.stdout
+
+
+def start_standin(bin_dir, objects, cache):
+    # The cache serves every tool the same bytes at disk speed: the floor run fills it.
+    process = subprocess.Popen([str(bin_dir / "fink-standin"), "--port", "0", "--objects", str(objects),
+                                "--cache-dir", str(cache)], stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    match = re.search(r"listening on (\S+) \((\d+) objects, (\d+) alerts, (\d+) anomalies\)", line)
+    if not match:
+        process.kill()
+        sys.exit(f"fink-standin did not start: {line}")
+    return process, match.group(1), int(match.group(3)), int(match.group(4))
+
+
+def floor(url, n, batch_size):
+    """Fetch the same answers and discard them: the I/O limit both tools share."""
+    start = time.perf_counter()
+    nbytes = 0
+    r = requests.post(f"{url}/api/v1/anomaly", json={"n": n})
+    nbytes += len(r.content)
+    ids = list(dict.fromkeys(row["i:objectId"] for row in r.json()))
+    for begin in range(0, len(ids), batch_size):
+        r = requests.post(f"{url}/api/v1/objects", json={"objectId": ",".join(ids[begin:begin + batch_size])})
+        nbytes += len(r.content)
+    return time.perf_counter() - start, nbytes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=scale, default=scale("10k"), help="about how many alerts to export (10k, 100k, 1M)")
+    parser.add_argument("--bin-dir", type=pathlib.Path, help="built products to use (default: build release)")
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--no-peer", action="store_true", help="skip the Python peer (for scales it cannot reach)")
+    parser.add_argument("--batch-size", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--smoke", action="store_true", help="check that everything runs; figures are not meaningful")
+    parser.add_argument("--markdown", type=pathlib.Path, help="also write the tables to this file")
+    args = parser.parse_args()
+    formats = args.formats.split(",")
+
+    bin_dir = args.bin_dir
+    if bin_dir is None:
+        subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True)
+        bin_dir = pathlib.Path(subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                                              capture_output=True, text=True).stdout.strip())
+
+    objects = max(3, round(args.rows / MEAN_ALERTS))
+    work = pathlib.Path(tempfile.mkdtemp(prefix="fink-bench-"))
+    standin, url, alerts, anomalies = start_standin(bin_dir, objects, work / "cache")
+    try:
+        n = anomalies  # every anomaly: every object's light curve is exported
+        floor(url, n, args.batch_size)  # fills the stand-in's cache
+        floor_seconds, nbytes = floor(url, n, args.batch_size)
+        results = {}
+        for fmt in formats:
+            out = work / f"ours-{fmt}"
+            out.mkdir()
+            wall, rss, _ = timed([str(bin_dir / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
+                                  "--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency),
+                                  "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet"])
+            results[fmt] = {"ours": (wall, rss)}
+            shutil.rmtree(out)
+        peer = None
+        if not args.no_peer:
+            out = work / "peer"
+            out.mkdir()
+            _, peer_rss, stdout = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
+                                         "--batch-size", str(args.batch_size), "--out", str(out), "--formats", ",".join(formats)])
+            peer = json.loads(stdout)
+            peer["peak_rss_mb"] = peer_rss
+            shutil.rmtree(out)
+    finally:
+        standin.terminate()
+        standin.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+    megabytes = nbytes / 1e6
+    lines = [f"Scale: {alerts:,} alerts in {objects} objects, {megabytes:,.0f} MB of API JSON, batch size {args.batch_size}, "
+             f"{args.concurrency} requests in flight (fink-export). Floor (requests, fetch and discard): {floor_seconds:.1f} s "
+             f"({megabytes / floor_seconds:.0f} MB/s).", ""]
+    lines.append("| format | tool | wall s | rows/s | MB/s JSON | peak RSS MB | peer/ours |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|")
+    for fmt in formats:
+        wall, rss = results[fmt]["ours"]
+        rows = alerts
+        peer_wall = peer and peer["fetch_parse_seconds"] + peer["write_seconds"][fmt]
+        ratio = f"{peer_wall / wall:.1f}×" if peer else "–"
+        lines.append(f"| {fmt} | fink-export | {wall:.1f} | {rows / wall:,.0f} | {megabytes / wall:.0f} | {rss:.0f} | {ratio} |")
+        if peer:
+            lines.append(f"| {fmt} | Python peer | {peer_wall:.1f} | {rows / peer_wall:,.0f} | {megabytes / peer_wall:.0f} | "
+                         f"{peer['peak_rss_mb']:.0f}¹ | |")
+    if peer:
+        lines += ["", "¹ The peer fetches and parses once and then runs every writer in one process; its peak RSS is that "
+                  f"process's, and its time for a format is fetch + parse ({peer['fetch_parse_seconds']:.1f} s) + that writer."]
+    if args.smoke:
+        lines += ["", "(smoke run: debug build or tiny scale; figures are not meaningful)"]
+    text = "\n".join(lines)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
