@@ -16,8 +16,6 @@ final class ExtendableDataset {
     private(set) var offsets: [Int] = []
     private(set) var rowSize = 0
     private(set) var rows = 0
-    /// How many times strings were widened (each rebuild copies the rows so far).
-    private(set) var widenings = 0
 
     /// Creates the dataset `name` under `parent`. A `plain` dataset has exactly one member and
     /// is written with that member's type rather than a compound.
@@ -106,6 +104,14 @@ final class ExtendableDataset {
     private func write(_ buffer: UnsafeRawPointer, at start: Int, count: Int, into dataset: hid_t, type: hid_t) throws {
         var newSize = hsize_t(start + count)
         try HDF5.check(H5Dset_extent(dataset, &newSize), "extending \(name) to \(start + count) rows")
+        try withRows(start, count, of: dataset) { memorySpace, fileSpace in
+            try HDF5.check(H5Dwrite(dataset, type, memorySpace, fileSpace, hid_t(H5P_DEFAULT), buffer), "writing \(count) rows to \(name)")
+        }
+    }
+
+    /// Calls `body` with a memory dataspace of `count` rows and the file dataspace of
+    /// `dataset` with rows `start ..< start + count` selected.
+    private func withRows(_ start: Int, _ count: Int, of dataset: hid_t, _ body: (hid_t, hid_t) throws -> Void) throws {
         let fileSpace = try HDF5.id(H5Dget_space(dataset), "reading the dataspace of \(name)")
         defer { H5Sclose(fileSpace) }
         var offset = hsize_t(start)
@@ -113,7 +119,7 @@ final class ExtendableDataset {
         try HDF5.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &offset, nil, &length, nil), "selecting rows of \(name)")
         let memorySpace = try HDF5.id(H5Screate_simple(1, &length, nil), "creating a memory dataspace")
         defer { H5Sclose(memorySpace) }
-        try HDF5.check(H5Dwrite(dataset, type, memorySpace, fileSpace, hid_t(H5P_DEFAULT), buffer), "writing \(count) rows to \(name)")
+        try body(memorySpace, fileSpace)
     }
 
     // MARK: Widening
@@ -146,19 +152,13 @@ final class ExtendableDataset {
         id = newDataset
         type = newType
         members = widened
-        widenings += 1
     }
 
     /// Reads rows of the current dataset converted to `memoryType` (libhdf5 converts
     /// fixed-length strings of one width to another).
     private func read(into buffer: UnsafeMutableRawPointer, at start: Int, count: Int, as memoryType: hid_t) throws {
-        let fileSpace = try HDF5.id(H5Dget_space(id), "reading the dataspace of \(name)")
-        defer { H5Sclose(fileSpace) }
-        var offset = hsize_t(start)
-        var length = hsize_t(count)
-        try HDF5.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &offset, nil, &length, nil), "selecting rows of \(name)")
-        let memorySpace = try HDF5.id(H5Screate_simple(1, &length, nil), "creating a memory dataspace")
-        defer { H5Sclose(memorySpace) }
-        try HDF5.check(H5Dread(id, memoryType, memorySpace, fileSpace, hid_t(H5P_DEFAULT), buffer), "reading back rows of \(name)")
+        try withRows(start, count, of: id) { memorySpace, fileSpace in
+            try HDF5.check(H5Dread(id, memoryType, memorySpace, fileSpace, hid_t(H5P_DEFAULT), buffer), "reading back rows of \(name)")
+        }
     }
 }
