@@ -57,6 +57,7 @@ private final class ExportRun {
     let staging: OutputStaging
     var writers: [ExportTable: any TableWriter] = [:]
     var distinctWriters: [any TableWriter] = []
+    let writes = WriteQueue()
     var begun: Set<ExportTable> = []
     var rowsRead = 0
     var bytes = 0
@@ -86,8 +87,10 @@ private final class ExportRun {
             case .files(let files): try exportFromFiles(files)
             }
             let provenance = makeProvenance()
-            for writer in distinctWriters { try writer.finish(provenance: provenance) }
-            for writer in distinctWriters { writer.close() }
+            try writes.sync {
+                for writer in distinctWriters { try writer.finish(provenance: provenance) }
+                for writer in distinctWriters { writer.close() }
+            }
             try staging.commit()
             let summaryTables = tableRecords.compactMap { record -> ExportSummary.Table? in
                 guard let table = ExportTable(rawValue: record.name), let file = pipeline.layout.files[table] else { return nil }
@@ -96,6 +99,7 @@ private final class ExportRun {
             return ExportSummary(tables: summaryTables, bytes: bytes, elapsed: Date().timeIntervalSince(started),
                                  retries: retries.value, provenance: provenance)
         } catch {
+            writes.waitUntilIdle()
             for writer in distinctWriters { writer.close() }
             staging.discard()
             throw error
@@ -237,11 +241,11 @@ private final class ExportRun {
         let writer = pipeline.tables.contains(table) ? writers[table] : nil
         return BatchAssembler(table: table, mapper: pipeline.mapper) { [unowned self] batch in
             guard let writer else { return }
-            if !self.begun.contains(table) {
-                try writer.beginTable(batch.schema)
-                self.begun.insert(table)
+            let begins = self.begun.insert(table).inserted
+            try self.writes.submit {
+                if begins { try writer.beginTable(batch.schema) }
+                try writer.write(batch)
             }
-            try writer.write(batch)
         }
     }
 
@@ -278,7 +282,7 @@ private final class ExportRun {
         let schema = try assembler.finish()
         warnings += assembler.warnings
         guard pipeline.tables.contains(assembler.table), let writer = writers[assembler.table] else { return }
-        let report = try writer.endTable()
+        let report = try writes.sync { try writer.endTable() }
         let unrepresentable = report.unrepresentableAsNull
         warnings += report.warnings.map { "\(assembler.table.rawValue): \($0)" }
         if report.rowsAlreadyPresent > 0 {
