@@ -63,6 +63,59 @@ public final class BatchAssembler: RecordHandler {
     /// With lenient mapping: how many values of each column did not fit and became null.
     public private(set) var lenientNulls: [String: Int] = [:]
 
+    /// A table's columns once they are fixed: what another assembler needs to read more
+    /// responses of the same table, on another thread.
+    public struct Plan: Sendable {
+        fileprivate let table: ExportTable
+        fileprivate let mapper: SchemaMapper
+        fileprivate let schema: TableSchema
+        fileprivate let fields: [Field]
+        fileprivate let sources: [(name: String, expands: Bool, firstField: Int, fieldCount: Int)]
+        fileprivate let objectIdSlot: Int?
+    }
+
+    /// The table's plan, once its columns are fixed (see ``fixColumns()``).
+    public var plan: Plan? {
+        guard let schema else { return nil }
+        return Plan(table: table, mapper: mapper, schema: schema, fields: fields,
+                    sources: sources.map { source in
+                        if case .features = source.kind { return (source.name, true, source.firstField, source.fieldCount) }
+                        return (source.name, false, source.firstField, source.fieldCount)
+                    },
+                    objectIdSlot: objectIdSlot)
+    }
+
+    /// Creates an assembler that continues a table whose columns `plan` fixed: a key the plan
+    /// does not have is an error, as in the original.
+    public init(plan: Plan, emit: @escaping (RecordBatch) throws -> Void) {
+        self.table = plan.table
+        self.mapper = plan.mapper
+        self.emit = emit
+        self.featureCount = plan.mapper.catalogue.features.count
+        self.schema = plan.schema
+        self.fields = plan.fields
+        self.objectIdSlot = plan.objectIdSlot
+        for (slot, source) in plan.sources.enumerated() {
+            sources.append(Source(name: source.name, kind: source.expands ? .features : .scalar,
+                                  firstField: source.firstField, fieldCount: source.fieldCount))
+            slotByName[source.name] = slot
+            stamps.append(-1)
+        }
+        builders = plan.fields.map { ColumnBuilder(type: $0.type, capacity: plan.mapper.options.batchRows) }
+    }
+
+    /// Emits the rows so far and fixes the table's columns, so further responses can be read
+    /// in parallel through ``plan``.
+    public func fixColumns() throws {
+        if schema == nil { try flush() }
+    }
+
+    /// Counts rows and lenient nulls that another assembler, continuing this table, read.
+    public func absorb(rows: Int, lenientNulls: [String: Int]) {
+        rowCount += rows
+        for (column, count) in lenientNulls { self.lenientNulls[column, default: 0] += count }
+    }
+
     /// Creates an assembler for `table`; `emit` receives each full batch in order.
     public init(table: ExportTable, mapper: SchemaMapper, emit: @escaping (RecordBatch) throws -> Void) {
         self.table = table

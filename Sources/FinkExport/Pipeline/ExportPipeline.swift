@@ -152,16 +152,33 @@ private final class ExportRun {
         let objects = makeAssembler(for: .objects)
         var truncated: [String] = []
         let limit = client.objectRowLimit
-        try await fetchInOrder(batches, client: client, query: query, concurrency: max(1, api.concurrency)) { index, fetched in
-            if index == 0 { self.objectsRequest = fetched.request }
-            self.bytes += fetched.body.count
-            objects.beginResponse()
-            try self.read(fetched.body, into: objects, what: "objects response \(index + 1) of \(batches.count)")
-            let stats = objects.endResponse()
-            self.rowsRead += stats.rows
+        let total = batches.count
+        let what: @Sendable (Int) -> String = { index in "objects response \(index + 1) of \(total)" }
+        func account(_ index: Int, _ request: RequestRecord, bytes count: Int, _ stats: BatchAssembler.ResponseStats) {
+            if index == 0 { objectsRequest = request }
+            bytes += count
+            rowsRead += stats.rows
             truncated += stats.rowsPerObject.filter { $0.rows >= limit }.map(\.objectId)
-            self.objectsDone += batches[index].count
-            self.report(.objects)
+            objectsDone += batches[index].count
+            report(.objects)
+        }
+        // The first answer fixes the table's columns; the others are then read in the fetching
+        // tasks, in parallel, and written in batch order.
+        if let first = batches.first {
+            let fetched = try await client.fetchObjects(first, query: query, label: Self.label(0, batches))
+            objects.beginResponse()
+            try Self.read(fetched.body, into: objects, what: what(0))
+            account(0, fetched.request, bytes: fetched.body.count, objects.endResponse())
+            try objects.fixColumns()
+        }
+        if let plan = objects.plan, batches.count > 1 {
+            let rest = Array(batches.dropFirst())
+            try await fetchInOrder(rest, client: client, query: query, concurrency: max(1, api.concurrency), offset: 1,
+                                   all: batches, parse: { index, body in try Self.parse(body, plan: plan, what: what(index)) }) { index, parsed in
+                for batch in parsed.batches { try self.write(batch, table: .objects) }
+                objects.absorb(rows: parsed.rows, lenientNulls: parsed.lenientNulls)
+                account(index, parsed.request, bytes: parsed.bytes, parsed.stats)
+            }
         }
         try finishTable(objects, truncatedObjects: truncated)
         if !truncated.isEmpty {
@@ -177,35 +194,67 @@ private final class ExportRun {
         anomalyRequest = anomalies.request
         bytes += anomalies.body.count
         let assembler = makeAssembler(for: .anomalies)
-        try read(anomalies.body, into: assembler, what: "the anomaly response")
+        try Self.read(anomalies.body, into: assembler, what: "the anomaly response")
         rowsRead += assembler.rowCount
         try finishTable(assembler)
         return assembler
     }
 
-    /// Fetches batches with up to `concurrency` requests in flight and hands the answers over
-    /// in batch order, so the output order never depends on network timing.
-    private func fetchInOrder(_ batches: [[String]], client: FinkClient, query: FinkQuery, concurrency: Int,
-                              handle: (Int, FetchedBody) throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: (Int, FetchedBody).self) { group in
+    /// One objects answer, read into batches by the task that fetched it.
+    private struct ParsedResponse: Sendable {
+        var request: RequestRecord
+        var bytes: Int
+        var batches: [RecordBatch]
+        var stats: BatchAssembler.ResponseStats
+        var rows: Int
+        var lenientNulls: [String: Int]
+    }
+
+    private static func parse(_ fetched: FetchedBody, plan: BatchAssembler.Plan, what: String) throws -> ParsedResponse {
+        var batches: [RecordBatch] = []
+        let assembler = BatchAssembler(plan: plan) { batches.append($0) }
+        assembler.beginResponse()
+        do {
+            try read(fetched.body, into: assembler, what: what)
+        } catch let error as MappingError {
+            throw MappingError("\(what): \(error)")
+        }
+        let stats = assembler.endResponse()
+        try assembler.finish()
+        return ParsedResponse(request: fetched.request, bytes: fetched.body.count, batches: batches, stats: stats,
+                              rows: assembler.rowCount, lenientNulls: assembler.lenientNulls)
+    }
+
+    private static func label(_ index: Int, _ batches: [[String]]) -> String {
+        "objects batch \(index + 1) of \(batches.count): \(describe(batches[index]))"
+    }
+
+    /// Fetches `batches` with up to `concurrency` requests in flight, each task also `parse`-ing
+    /// its answer, and hands the results over in batch order, so the output order never
+    /// depends on network timing. `offset` is the position of `batches[0]` in `all`.
+    private func fetchInOrder(_ batches: [[String]], client: FinkClient, query: FinkQuery, concurrency: Int, offset: Int,
+                              all: [[String]], parse: @escaping @Sendable (Int, FetchedBody) throws -> ParsedResponse,
+                              handle: (Int, ParsedResponse) throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: (Int, ParsedResponse).self) { group in
             var next = 0
             var expected = 0
-            var ready: [Int: FetchedBody] = [:]
+            var ready: [Int: ParsedResponse] = [:]
             func launch() {
                 guard next < batches.count else { return }
-                let index = next
-                let ids = batches[index]
-                let label = "objects batch \(index + 1) of \(batches.count): \(Self.describe(ids))"
+                let index = next + offset
+                let ids = batches[next]
+                let label = Self.label(index, all)
                 group.addTask {
-                    (index, try await client.fetchObjects(ids, query: query, label: label))
+                    let fetched = try await client.fetchObjects(ids, query: query, label: label)
+                    return (index, try parse(index, fetched))
                 }
                 next += 1
             }
             for _ in 0 ..< concurrency { launch() }
-            while let (index, fetched) = try await group.next() {
-                ready[index] = fetched
-                while let body = ready.removeValue(forKey: expected) {
-                    try handle(expected, body)
+            while let (index, parsed) = try await group.next() {
+                ready[index] = parsed
+                while let result = ready.removeValue(forKey: expected + offset) {
+                    try handle(expected + offset, result)
                     expected += 1
                     launch()
                 }
@@ -228,7 +277,7 @@ private final class ExportRun {
             }
             bytes += data.count
             let assembler = makeAssembler(for: table)
-            try read(data, into: assembler, what: file.path)
+            try Self.read(data, into: assembler, what: file.path)
             rowsRead += assembler.rowCount
             try finishTable(assembler)
             report(table)
@@ -238,23 +287,31 @@ private final class ExportRun {
     // MARK: Tables
 
     private func makeAssembler(for table: ExportTable) -> BatchAssembler {
-        let writer = pipeline.tables.contains(table) ? writers[table] : nil
+        // A table that is not written is still read: the anomalies name the objects.
+        guard pipeline.tables.contains(table), writers[table] != nil else {
+            return BatchAssembler(table: table, mapper: pipeline.mapper) { _ in }
+        }
         return BatchAssembler(table: table, mapper: pipeline.mapper) { [unowned self] batch in
-            guard let writer else { return }
-            let begins = self.begun.insert(table).inserted
-            try self.writes.submit {
-                if begins { try writer.beginTable(batch.schema) }
-                try writer.write(batch)
-            }
+            try self.write(batch, table: table)
         }
     }
 
-    private func read(_ body: Data, into assembler: BatchAssembler, what: String) throws {
+    /// Queues a batch for the table's writer, starting the table on its first batch.
+    private func write(_ batch: RecordBatch, table: ExportTable) throws {
+        guard let writer = writers[table], pipeline.tables.contains(table) else { return }
+        let begins = begun.insert(table).inserted
+        try writes.submit {
+            if begins { try writer.beginTable(batch.schema) }
+            try writer.write(batch)
+        }
+    }
+
+    private static func read(_ body: Data, into assembler: BatchAssembler, what: String) throws {
         var handler = assembler
         do {
             try body.withUnsafeBytes { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                if Self.looksLikeJSON(bytes) {
+                if looksLikeJSON(bytes) {
                     try JSONRecordReader.read(bytes, into: &handler)
                 } else {
                     try CSVRecordReader.read(bytes, into: &handler)
