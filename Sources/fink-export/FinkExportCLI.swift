@@ -1,4 +1,5 @@
 import ArgumentParser
+import FinkExport
 import Foundation
 
 /// The `fink-export` command: export by default, plus convert, formats and columns.
@@ -6,11 +7,11 @@ import Foundation
 struct FinkExportCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fink-export",
-        abstract: "Export the Fink broker's anomaly data into CSV and JSON Lines datasets.",
+        abstract: "Export the Fink broker's anomaly data into CSV, JSON Lines, SQLite, HDF5 and VOTable datasets.",
         discussion: """
         Exit codes: 0 success, 64 usage, 65 data, 69 network/API, 70 internal, 73 output, 130 interrupted.
         """,
-        version: "0.1.0",
+        version: FinkExportVersion.current,
         subcommands: [ExportCommand.self, ConvertCommand.self, FormatsCommand.self, ColumnsCommand.self],
         defaultSubcommand: ExportCommand.self)
 
