@@ -9,10 +9,8 @@ static inline hid_t chdf5_std_i32le(void) { return H5T_STD_I32LE; }
 static inline hid_t chdf5_std_i8le(void) { return H5T_STD_I8LE; }
 static inline hid_t chdf5_c_s1(void) { return H5T_C_S1; }
 static inline hid_t chdf5_dataset_create(void) { return H5P_DATASET_CREATE; }
-static inline hid_t chdf5_dataset_access(void) { return H5P_DATASET_ACCESS; }
 static inline hid_t chdf5_file_access(void) { return H5P_FILE_ACCESS; }
 static inline unsigned chdf5_acc_excl(void) { return H5F_ACC_EXCL; }
-static inline unsigned chdf5_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline hsize_t chdf5_unlimited(void) { return H5S_UNLIMITED; }
 static inline hid_t chdf5_error_default(void) { return H5E_DEFAULT; }
 static inline size_t chdf5_variable(void) { return H5T_VARIABLE; }

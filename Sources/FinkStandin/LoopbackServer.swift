@@ -28,9 +28,6 @@ public final class LoopbackServer: @unchecked Sendable {
         self.handler = handler
     }
 
-    /// Requests received so far.
-    public var requestCount: UInt64 { lock.withLock { requests } }
-
     /// Binds, listens and starts accepting; returns the bound port.
     @discardableResult
     public func start() throws -> UInt16 {
@@ -42,6 +39,7 @@ public final class LoopbackServer: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = requestedPort.bigEndian
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            Glibc.close(listener)
             throw SinkError.usage("\(host) is not an IPv4 address")
         }
         let bound = withUnsafePointer(to: &address) {

@@ -203,11 +203,6 @@ public struct StandinDataset: Sendable {
     /// The position of a column in ``columns`` and in rows.
     public func index(ofColumn name: String) -> Int? { columnIndex[name] }
 
-    /// Whether `column` is returned by `endpoint` in a full request.
-    public func isServed(_ column: ColumnSpec, by endpoint: FinkEndpoint) -> Bool {
-        column.endpoints.contains(endpoint)
-    }
-
     // MARK: Rows
 
     /// The values of alert `alert` of object `object`, aligned with ``columns``.

@@ -103,7 +103,7 @@ final class CompoundLayout: TableLayout {
         for (column, slot) in zip(batch.columns, slots) {
             guard case .text(let text) = column.values else { continue }
             var widest = 0
-            for row in 0 ..< batch.rowCount { widest = max(widest, text.offsets[row + 1] - text.offsets[row]) }
+            for row in 0 ..< batch.rowCount { widest = max(widest, text.range(of: row).count) }
             widths[slot.value] = widest
         }
         return widths

@@ -71,11 +71,23 @@ final class ExtendableDataset {
             offsets.append(size)
             size += member.kind.size
         }
-        let type: hid_t
-        if plain {
-            type = try members[0].kind.makeType()
-        } else {
-            type = try HDF5.id(H5Tcreate(H5T_COMPOUND, max(1, size)), "creating the row type of \(name)")
+        let type: hid_t = plain ? try members[0].kind.makeType()
+            : try HDF5.id(H5Tcreate(H5T_COMPOUND, max(1, size)), "creating the row type of \(name)")
+        let dataset: hid_t
+        do {
+            dataset = try createDataset(name: name, type: type, members: members, offsets: offsets)
+        } catch {
+            H5Tclose(type)
+            throw error
+        }
+        self.offsets = offsets
+        self.rowSize = size
+        return (dataset, type)
+    }
+
+    /// Adds the members to a compound `type` and creates the chunked, filtered dataset.
+    private func createDataset(name: String, type: hid_t, members: [Member], offsets: [Int]) throws -> hid_t {
+        if !plain {
             for (member, offset) in zip(members, offsets) {
                 let memberType = try member.kind.makeType()
                 defer { H5Tclose(memberType) }
@@ -94,11 +106,8 @@ final class ExtendableDataset {
             try HDF5.check(H5Pset_shuffle(properties), "adding the shuffle filter to \(name)")
             try HDF5.check(H5Pset_deflate(properties, UInt32(compressionLevel)), "adding deflate to \(name)")
         }
-        let dataset = try HDF5.id(H5Dcreate2(parent, name, type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
+        return try HDF5.id(H5Dcreate2(parent, name, type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
                                   "creating dataset \(name)")
-        self.offsets = offsets
-        self.rowSize = size
-        return (dataset, type)
     }
 
     private func write(_ buffer: UnsafeRawPointer, at start: Int, count: Int, into dataset: hid_t, type: hid_t) throws {
@@ -139,12 +148,18 @@ final class ExtendableDataset {
         let blockRows = max(chunkRows, 4096)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockRows * rowSize, alignment: 16)
         defer { buffer.deallocate() }
-        var start = 0
-        while start < rows {
-            let count = min(blockRows, rows - start)
-            try read(into: buffer, at: start, count: count, as: newType)
-            try write(buffer, at: start, count: count, into: newDataset, type: newType)
-            start += count
+        do {
+            var start = 0
+            while start < rows {
+                let count = min(blockRows, rows - start)
+                try read(into: buffer, at: start, count: count, as: newType)
+                try write(buffer, at: start, count: count, into: newDataset, type: newType)
+                start += count
+            }
+        } catch {
+            H5Dclose(newDataset)
+            H5Tclose(newType)
+            throw error
         }
         close()
         try HDF5.check(H5Ldelete(parent, name, hid_t(H5P_DEFAULT)), "replacing \(name)")

@@ -22,14 +22,24 @@ final class FeatureLayout: TableLayout {
             throw SinkError.usage("the features layout needs expanded feature columns: keep d:lc_features_g/r and drop --no-expand")
         }
         group = try HDF5.id(H5Gcreate2(file, schema.name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)), "creating group \(schema.name)")
-        matrix = try FeatureMatrix(parent: group, width: featureColumns.count, float32: settings.float32,
-                                   chunkRows: settings.chunkRows, compressionLevel: settings.compressionLevel)
-        for (name, source, kind) in [("objectId", "i:objectId", MemberKind.string(width: 16)), ("candid", "i:candid", .int64),
-                                     ("label", "d:cdsxmatch", .string(width: 16)), ("score", "d:anomaly_score", .float64)] {
-            guard let column = schema.fields.firstIndex(where: { $0.sourceName == source && $0.origin == .catalogue }) else { continue }
-            let chunkRows = settings.chunkRows > 0 ? settings.chunkRows : ExtendableDataset.defaultChunkRows(rowSize: kind.size)
-            vectors.append((column, try ExtendableDataset(parent: group, name: name, members: [Member(name: name, kind: kind)],
-                                                          plain: true, chunkRows: chunkRows, compressionLevel: settings.compressionLevel)))
+        do {
+            matrix = try FeatureMatrix(parent: group, width: featureColumns.count, float32: settings.float32,
+                                       chunkRows: settings.chunkRows, compressionLevel: settings.compressionLevel)
+        } catch {
+            H5Gclose(group)
+            throw error
+        }
+        do {
+            for (name, source, kind) in [("objectId", "i:objectId", MemberKind.string(width: 16)), ("candid", "i:candid", .int64),
+                                         ("label", "d:cdsxmatch", .string(width: 16)), ("score", "d:anomaly_score", .float64)] {
+                guard let column = schema.fields.firstIndex(where: { $0.sourceName == source && $0.origin == .catalogue }) else { continue }
+                let chunkRows = settings.chunkRows > 0 ? settings.chunkRows : ExtendableDataset.defaultChunkRows(rowSize: kind.size)
+                vectors.append((column, try ExtendableDataset(parent: group, name: name, members: [Member(name: name, kind: kind)],
+                                                              plain: true, chunkRows: chunkRows, compressionLevel: settings.compressionLevel)))
+            }
+        } catch {
+            close()
+            throw error
         }
     }
 

@@ -19,7 +19,6 @@ final class HDF5Writer: TableWriter {
     private let settings: Settings
     private var file: hid_t = -1
     private var table: TableLayout?
-    private var writtenTables: [String] = []
 
     init(destination: SinkDestination, settings: Settings) throws {
         _ = HDF5.silenced
@@ -57,7 +56,6 @@ final class HDF5Writer: TableWriter {
     func endTable() throws -> TableWriteReport {
         guard let table else { throw SinkError.output("no table was started") }
         try wrap("finishing \(table.schema.name)") { try table.finish() }
-        writtenTables.append(table.schema.name)
         self.table = nil
         return TableWriteReport()
     }

@@ -39,7 +39,7 @@ final class SQLiteDatabase {
         guard status == SQLITE_OK, let statement else {
             throw SQLiteError(code: status, message: String(cString: sqlite3_errmsg(handle)), context: Self.shorten(sql))
         }
-        return SQLiteStatement(statement, database: self, sql: sql)
+        return SQLiteStatement(statement, sql: sql)
     }
 
     /// The values of the first column of a query's rows, as text.
@@ -72,7 +72,7 @@ final class SQLiteDatabase {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
-    private static func shorten(_ sql: String) -> String {
+    static func shorten(_ sql: String) -> String {
         let oneLine = sql.split(whereSeparator: \.isNewline).joined(separator: " ")
         return oneLine.count > 80 ? String(oneLine.prefix(77)) + "…" : oneLine
     }
@@ -81,12 +81,10 @@ final class SQLiteDatabase {
 /// A compiled statement, reused row after row.
 final class SQLiteStatement {
     private let handle: OpaquePointer
-    private unowned let database: SQLiteDatabase
     private let sql: String
 
-    init(_ handle: OpaquePointer, database: SQLiteDatabase, sql: String) {
+    init(_ handle: OpaquePointer, sql: String) {
         self.handle = handle
-        self.database = database
         self.sql = sql
     }
 
@@ -132,7 +130,7 @@ final class SQLiteStatement {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
             sqlite3_reset(handle)
             throw SQLiteError(code: sqlite3_extended_errcode(sqlite3_db_handle(handle)), message: message,
-                              context: sql.count > 80 ? String(sql.prefix(77)) + "…" : sql)
+                              context: SQLiteDatabase.shorten(sql))
         }
     }
 

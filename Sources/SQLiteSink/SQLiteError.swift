@@ -13,10 +13,4 @@ struct SQLiteError: Error, CustomStringConvertible {
         "\(context): \(message) (\(String(cString: sqlite3_errstr(code))), code \(code))"
     }
 
-    /// Whether the failure is the disk or a quota, rather than the SQL.
-    var isStorageFailure: Bool {
-        let primary = code & 0xFF
-        return primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN
-            || primary == SQLITE_READONLY || primary == SQLITE_PERM
-    }
 }

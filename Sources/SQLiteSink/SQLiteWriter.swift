@@ -19,7 +19,6 @@ final class SQLiteWriter: TableWriter {
     private var skipped = 0
     private var tables: [(schema: TableSchema, nulls: [Int])] = []
     private var nullCounts: [Int] = []
-    private var open = true
 
     init(destination: SinkDestination, createIndexes: Bool) throws {
         self.destination = destination
@@ -126,13 +125,13 @@ final class SQLiteWriter: TableWriter {
         }
         database.close()
         self.database = nil
-        open = false
     }
 
     func close() {
         insert = nil
         guard let database else { return }
-        if open { try? database.execute("ROLLBACK") }
+        // Still open means the export failed before COMMIT: undo an append's rows.
+        try? database.execute("ROLLBACK")
         database.close()
         self.database = nil
     }

@@ -16,9 +16,6 @@ public final class ByteOutput {
     private var compressed: [UInt8] = []
     private var closed = false
 
-    /// The bytes handed to `write` so far (before compression).
-    public private(set) var bytesWritten = 0
-
     /// Creates (truncates) `url`; `displayPath` names the file in errors.
     public init(url: URL, displayPath: String, gzip: Bool, level: Int32 = 6) throws {
         self.displayPath = displayPath
@@ -107,7 +104,6 @@ public final class ByteOutput {
 
     private func drain() throws {
         guard !buffer.isEmpty else { return }
-        bytesWritten += buffer.count
         if stream != nil {
             try deflateAll(finish: false)
         } else {

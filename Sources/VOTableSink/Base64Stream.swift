@@ -7,12 +7,6 @@ struct Base64Stream {
     private var pending: [UInt8] = []
     private var column = 0
 
-    /// Bytes waiting to be encoded: append raw row bytes here.
-    var buffer: [UInt8] {
-        get { pending }
-        set { pending = newValue }
-    }
-
     /// Appends raw bytes.
     mutating func append(_ bytes: [UInt8]) {
         pending.append(contentsOf: bytes)

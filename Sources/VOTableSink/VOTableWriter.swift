@@ -74,7 +74,7 @@ final class VOTableWriter: TableWriter {
     }
 
     func endTable() throws -> TableWriteReport {
-        guard let schema else { throw SinkError.output("no table was started") }
+        guard schema != nil else { throw SinkError.output("no table was started") }
         if binary {
             try base64.flush(to: output, final: true)
             try output.write("\n</STREAM></BINARY2></DATA>\n")
@@ -83,7 +83,6 @@ final class VOTableWriter: TableWriter {
         }
         try output.write("<INFO name=\"rows\" value=\"\(rows)\"/>\n</TABLE>\n")
         self.schema = nil
-        _ = schema
         guard replacedCharacters > 0 else { return TableWriteReport() }
         return TableWriteReport(warnings: [
             "\(replacedCharacters) control character(s) that XML 1.0 cannot carry were written as U+FFFD (use --votable-encoding binary2 to keep them)",

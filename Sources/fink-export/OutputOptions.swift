@@ -80,7 +80,6 @@ struct OutputOptions: ParsableArguments {
 
 extension NameStyle: ExpressibleByArgument {}
 
-extension ExportTable: ExpressibleByArgument {}
 
 /// Parses `--tables anomalies,objects`.
 func parseTables(_ text: String) throws -> [ExportTable] {

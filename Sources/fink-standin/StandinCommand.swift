@@ -60,7 +60,7 @@ struct StandinCommand: ParsableCommand {
     var cacheDir: String?
 
     func validate() throws {
-        guard allowNonLoopback || host.hasPrefix("127.") || host == "::1" || host == "localhost" else {
+        guard allowNonLoopback || host.hasPrefix("127.") || host == "localhost" else {
             throw ValidationError("\(host) is not a loopback address; pass --allow-non-loopback to listen there")
         }
         guard objects >= 1, maxAlerts >= 10 else { throw ValidationError("--objects must be at least 1 and --max-alerts at least 10") }

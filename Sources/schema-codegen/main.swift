@@ -3,10 +3,6 @@
 // problem in the schema files fails the build with a message naming the file and entry.
 import Foundation
 
-struct CodegenError: Error, CustomStringConvertible {
-    let description: String
-}
-
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("schema-codegen: error: \(message)\n".utf8))
     exit(1)

@@ -63,6 +63,30 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: scratch.url.path + "/out"))
     }
 
+    @Test("a window within one day is valid: the stop day is included whole")
+    func sameDayWindow() throws {
+        let scratch = try ScratchDirectory()
+        let result = try CLI.run(["--sample", "--start-date", "2026-05-22T12:00:00", "--stop-date", "2026-05-22",
+                                  "--tables", "anomalies", "--output", scratch.path("a.csv").path, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("convert: the API's CSV for no rows (a lone newline) is an empty table; an empty API answer is an error")
+    func emptyAnswers() throws {
+        let scratch = try ScratchDirectory()
+        let saved = scratch.path("empty.csv")
+        try Data("\n".utf8).write(to: saved)
+        let result = try CLI.run(["convert", "--objects", saved.path, "--output", scratch.path("out.jsonl").path, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOf: scratch.path("out.jsonl"), encoding: .utf8).isEmpty)
+
+        let server = LoopbackServer { _ in HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data()) }
+        let port = try server.start()
+        defer { server.stop() }
+        let api = try CLI.run(["--api-url", "http://127.0.0.1:\(port)", "--format", "csv", "--output", scratch.url.path + "/o/"])
+        Self.expectOneLineError(api, status: 65, mentioning: "empty")
+    }
+
     @Test("an output that cannot be written is exit 73 and leaves nothing behind")
     func unwritableOutput() throws {
         let scratch = try ScratchDirectory()

@@ -22,7 +22,8 @@ extension FinkQuery {
         }
         let start = try startDate.map { try Self.parseDate($0, option: "--start-date") }
         let stop = try stopDate.map { try Self.parseDate($0, option: "--stop-date") }
-        if let start, let stop, start > stop {
+        // The API ends the window a day after --stop-date, so the whole stop day is included.
+        if let start, let stop, start >= stop.addingTimeInterval(86_400) {
             throw QueryError("--start-date \(startDate!) is after --stop-date \(stopDate!)")
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 /// When and how long to wait before trying a request again.
 ///
 /// Connection errors, timeouts, cut-off bodies, 429 and 5xx are retried with exponential
-/// backoff and full jitter; a `Retry-After` header overrides the computed wait.
+/// backoff and equal jitter (a random wait in the upper half of the backoff); a `Retry-After` header overrides the computed wait.
 public struct RetryPolicy: Sendable, Equatable {
     /// Tries after the first one.
     public var retries: Int
@@ -28,7 +28,7 @@ public struct RetryPolicy: Sendable, Equatable {
         status == 429 || (500 ... 599).contains(status)
     }
 
-    /// The wait before retry number `attempt` (1-based), full jitter in [d/2, d].
+    /// The wait before retry number `attempt` (1-based): random in [d/2, d] for backoff d.
     public func delay(beforeRetry attempt: Int, retryAfter: String? = nil, now: Date = Date()) -> TimeInterval {
         if let retryAfter, let seconds = Self.parseRetryAfter(retryAfter, now: now) {
             return seconds

@@ -14,6 +14,7 @@ public final class BatchAssembler: RecordHandler {
         /// Rows per object id, in first-seen order.
         public var rowsPerObject: [(objectId: String, rows: Int)] = []
 
+        /// Equal when the row counts and the per-object counts, in order, are equal.
         public static func == (lhs: ResponseStats, rhs: ResponseStats) -> Bool {
             lhs.rows == rhs.rows && lhs.rowsPerObject.elementsEqual(rhs.rowsPerObject) { $0 == $1 }
         }
@@ -153,10 +154,12 @@ public final class BatchAssembler: RecordHandler {
 
     // MARK: RecordHandler
 
+    /// Starts a record.
     public func beginRecord() throws {
         pendingProblem = nil
     }
 
+    /// The slot of a key; a key first seen after the columns were fixed is an error.
     public func slot(forKey key: UnsafeBufferPointer<UInt8>) throws -> Int {
         let name = String(decoding: key, as: UTF8.self)
         if let slot = slotByName[name] { return slot }
@@ -166,6 +169,7 @@ public final class BatchAssembler: RecordHandler {
         return addSource(name)
     }
 
+    /// Converts and appends one value of the current record.
     public func value(_ cell: Cell, slot: Int) throws {
         guard stamps[slot] != rowCount else {
             throw MappingError("\(table.rawValue) row \(rowCount + 1): the record holds the key \"\(sources[slot].name)\" twice")
@@ -186,6 +190,7 @@ public final class BatchAssembler: RecordHandler {
         }
     }
 
+    /// Completes the record: absent keys become nulls, a pending problem is thrown.
     public func endRecord() throws {
         for slot in sources.indices where stamps[slot] != rowCount {
             appendMissing(to: sources[slot])

@@ -19,8 +19,6 @@ final class ColumnBuilder {
         validity.reserveCapacity(capacity)
     }
 
-    var count: Int { validity.count }
-
     func appendMissing() {
         switch type.storage {
         case .integer: integers.append(0)

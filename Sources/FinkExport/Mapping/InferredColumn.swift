@@ -37,7 +37,7 @@ final class InferredColumn {
             case .null: break
             case .bool: sawBool = true
             case .number(let b): classifyNumber(b, &sawInteger, &sawReal)
-            case .string(let b): if !b.elementsEqual("nan".utf8) { sawText = true }
+            case .string(let b): if !b.withUnsafeBufferPointer(ValueConversion.isMissingString) { sawText = true }
             case .composite: sawComposite = true
             case .text(let b):
                 b.withUnsafeBufferPointer { buffer in

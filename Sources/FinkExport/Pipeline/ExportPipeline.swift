@@ -167,7 +167,11 @@ private final class ExportRun {
         if let first = batches.first {
             let fetched = try await client.fetchObjects(first, query: query, label: Self.label(0, batches))
             objects.beginResponse()
-            try Self.read(fetched.body, into: objects, what: what(0))
+            do {
+                try Self.read(fetched.body, into: objects, what: what(0))
+            } catch let error as MappingError {
+                throw MappingError("\(what(0)): \(error)")
+            }
             account(0, fetched.request, bytes: fetched.body.count, objects.endResponse())
             try objects.fixColumns()
         }
@@ -277,7 +281,7 @@ private final class ExportRun {
             }
             bytes += data.count
             let assembler = makeAssembler(for: table)
-            try Self.read(data, into: assembler, what: file.path)
+            try Self.read(data, into: assembler, what: file.path, sniff: true)
             rowsRead += assembler.rowCount
             try finishTable(assembler)
             report(table)
@@ -306,12 +310,14 @@ private final class ExportRun {
         }
     }
 
-    private static func read(_ body: Data, into assembler: BatchAssembler, what: String) throws {
+    /// Reads a body into `assembler`: JSON when `sniff` is false (API answers), otherwise JSON or
+    /// the API's CSV by the first byte (saved files; a blank file is an empty CSV table).
+    private static func read(_ body: Data, into assembler: BatchAssembler, what: String, sniff: Bool = false) throws {
         var handler = assembler
         do {
             try body.withUnsafeBytes { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                if looksLikeJSON(bytes) {
+                if !sniff || looksLikeJSON(bytes) {
                     try JSONRecordReader.read(bytes, into: &handler)
                 } else {
                     try CSVRecordReader.read(bytes, into: &handler)
@@ -332,7 +338,7 @@ private final class ExportRun {
             default: return false
             }
         }
-        return true
+        return false
     }
 
     private func finishTable(_ assembler: BatchAssembler, truncatedObjects: [String] = []) throws {

@@ -58,7 +58,7 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var objectsRequest: RequestRecord?
     /// How many objects requests were made.
     public var objectsRequestCount: Int
-    /// Rows asked for with `--n`, and what the anomaly answer held.
+    /// Rows asked for with `--n` (the anomalies table's `rows` says what the answer held).
     public var anomaliesRequested: Int?
     /// When the export started, ISO 8601 UTC.
     public var exportedAt: String

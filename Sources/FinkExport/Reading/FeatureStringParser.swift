@@ -43,7 +43,7 @@ public enum FeatureStringParser {
                     throw FeatureStringError(reason: "a feature string has an empty entry at position \(values.count + 1): \(preview(bytes))")
                 }
                 let item = UnsafeBufferPointer(rebasing: bytes[a ..< b])
-                if isMissingWord(item) {
+                if ValueConversion.isMissingText(item) {
                     values.append(.nan)
                 } else if let value = NumberParsing.double(item) {
                     values.append(value)
@@ -55,14 +55,6 @@ public enum FeatureStringParser {
             index += 1
         }
         return values.count
-    }
-
-    private static func isMissingWord(_ item: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch item.count {
-        case 3: return item.elementsEqual("NaN".utf8) || item.elementsEqual("nan".utf8)
-        case 4: return item.elementsEqual("null".utf8) || item.elementsEqual("None".utf8)
-        default: return false
-        }
     }
 
     private static func trim(_ bytes: UnsafeBufferPointer<UInt8>, _ start: inout Int, _ end: inout Int) {

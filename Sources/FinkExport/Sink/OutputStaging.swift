@@ -1,8 +1,9 @@
 import Foundation
 
 /// Keeps every output file under a temporary name until the export is complete, then renames
-/// them all; on failure it removes them. A failed or interrupted export never leaves a file
-/// under a final name.
+/// them all; on failure it removes them. A failed or interrupted export leaves no file under a
+/// final name, except when a rename itself fails part-way through a multi-file commit (files
+/// renamed before it stay; the error names the one that failed).
 public final class OutputStaging: @unchecked Sendable {
     private let lock = NSLock()
     private var staged: [(staging: URL, final: URL)] = []
@@ -14,11 +15,6 @@ public final class OutputStaging: @unchecked Sendable {
     public init(overwrite: Bool, canAppend: Bool = false) {
         self.overwrite = overwrite
         self.appendHint = canAppend ? " or --append to add to it" : ""
-    }
-
-    /// The final paths staged so far.
-    public var finalURLs: [URL] {
-        lock.withLock { staged.map(\.final) }
     }
 
     /// Reserves `finalURL` and returns the temporary path to write instead.
