@@ -10,7 +10,7 @@ public struct JSONLinesFormat: SinkFormat {
     /// Name, extensions and options.
     public let descriptor = SinkDescriptor(
         name: "jsonl", title: "JSON Lines, one object per row, with a .meta.json sidecar",
-        extensions: ["jsonl", "jsonl.gz", "ndjson"],
+        extensions: ["jsonl", "jsonl.gz", "ndjson", "ndjson.gz"],
         capabilities: SinkCapabilities(tablesPerFile: .one, supportsAppend: false, compression: ["gzip"]),
         options: [CompressionOption.spec])
 

@@ -16,18 +16,10 @@ enum SQLiteProvenance {
         var exports = (history.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [Any]) ?? []
         exports.append(try JSONSerialization.jsonObject(with: provenance.jsonData()))
 
-        var entries: [(String, String)] = [
-            ("tool", provenance.tool), ("tool_version", provenance.toolVersion), ("source", provenance.source),
-            ("exported_at", provenance.exportedAt), ("schema_version", provenance.schemaVersion),
-            ("name_style", provenance.nameStyle), ("features_expanded", provenance.featuresExpanded ? "true" : "false"),
-            ("feature_names", json(provenance.featureNames)), ("warnings", json(provenance.warnings)),
-            ("objects_request_count", String(provenance.objectsRequestCount)),
-            ("provenance", String(decoding: provenance.jsonData(), as: UTF8.self)),
-            ("export_history", String(decoding: try JSONSerialization.data(withJSONObject: exports, options: [.sortedKeys]), as: UTF8.self)),
-        ]
-        if let request = provenance.anomalyRequest { entries.append(("anomaly_request", "\(request.method) \(request.url) \(request.body)")) }
-        if let request = provenance.objectsRequest { entries.append(("objects_request", "\(request.method) \(request.url) \(request.body)")) }
-        if let requested = provenance.anomaliesRequested { entries.append(("anomalies_requested", String(requested))) }
+        // Row counts are the tables' own: an append adds to rows already there.
+        var entries = provenance.entries.filter { !$0.key.hasPrefix("rows_") }
+        entries.append(("provenance", String(decoding: provenance.jsonData(), as: UTF8.self)))
+        entries.append(("export_history", String(decoding: try JSONSerialization.data(withJSONObject: exports, options: [.sortedKeys]), as: UTF8.self)))
         for table in tables.map(\.schema) {
             let count = try database.strings("SELECT COUNT(*) FROM \(SQLiteDatabase.quote(table.name))").first ?? "0"
             entries.append(("rows_\(table.name)", count))
@@ -61,7 +53,4 @@ enum SQLiteProvenance {
         }
     }
 
-    private static func json(_ value: [String]) -> String {
-        (try? JSONSerialization.data(withJSONObject: value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    }
 }

@@ -90,18 +90,7 @@ final class VOTableWriter: TableWriter {
     }
 
     func finish(provenance: Provenance) throws {
-        var infos: [(String, String)] = [
-            ("tool", provenance.tool), ("tool_version", provenance.toolVersion), ("source", provenance.source),
-            ("exported_at", provenance.exportedAt), ("schema_version", provenance.schemaVersion),
-            ("name_style", provenance.nameStyle), ("features_expanded", provenance.featuresExpanded ? "true" : "false"),
-            ("feature_names", provenance.featureNames.joined(separator: ",")),
-            ("objects_request_count", String(provenance.objectsRequestCount)),
-        ]
-        if let request = provenance.anomalyRequest { infos.append(("anomaly_request", "\(request.method) \(request.url) \(request.body)")) }
-        if let request = provenance.objectsRequest { infos.append(("objects_request", "\(request.method) \(request.url) \(request.body)")) }
-        if let requested = provenance.anomaliesRequested { infos.append(("anomalies_requested", String(requested))) }
-        for table in provenance.tables { infos.append(("rows_\(table.name)", String(table.rows))) }
-        for warning in provenance.warnings { infos.append(("warning", warning)) }
+        let infos = provenance.entries
         var tail = ""
         for (name, value) in infos {
             tail += "<INFO name=\"\(XMLText.attribute(name))\" value=\"\(XMLText.attribute(value))\"/>\n"

@@ -76,6 +76,9 @@ for (index, column) in columns.enumerated() {
         fail("\(arguments[1]): column \(name) has no description")
     }
     let endpoints = (column["endpoints"] as? [String]) ?? []
+    for endpoint in endpoints where endpoint != "anomaly" && endpoint != "objects" {
+        fail("\(arguments[1]): column \(name) names an unknown endpoint \(endpoint)")
+    }
     let expand = column["expand"] as? String
     if let expand, expand != featureSet { fail("\(arguments[1]): column \(name) expands unknown feature set \(expand)") }
     swift += "        ColumnSpec(name: \(literal(name)), type: .\(type), unit: \(literal(column["unit"] as? String)), "

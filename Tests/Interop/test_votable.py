@@ -96,7 +96,7 @@ def test_table_read_gives_units_and_provenance(exported, standin, encoding):
     infos = {info.name: info.value for info in votable.resources[0].infos}
     assert infos["tool"] == "fink-export"
     assert infos["source"].startswith(standin)
-    assert infos["feature_names"].split(",")[0] == "mean"
+    assert json.loads(infos["feature_names"])[0] == "mean"
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)

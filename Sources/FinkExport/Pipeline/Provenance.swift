@@ -104,6 +104,25 @@ public struct Provenance: Sendable, Codable, Equatable {
         return (try? encoder.encode(self)) ?? Data("{}".utf8)
     }
 
+    /// The provenance as flat key/value text, for formats that keep metadata that way (SQLite
+    /// rows, HDF5 attributes, VOTable INFO): lists are JSON arrays, requests `METHOD URL BODY`.
+    public var entries: [(key: String, value: String)] {
+        func json(_ list: [String]) -> String {
+            (try? JSONEncoder().encode(list)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        }
+        var entries: [(key: String, value: String)] = [
+            ("tool", tool), ("tool_version", toolVersion), ("source", source), ("exported_at", exportedAt),
+            ("schema_version", schemaVersion), ("name_style", nameStyle),
+            ("features_expanded", featuresExpanded ? "true" : "false"), ("feature_names", json(featureNames)),
+            ("objects_request_count", String(objectsRequestCount)), ("warnings", json(warnings)),
+        ]
+        if let request = anomalyRequest { entries.append(("anomaly_request", "\(request.method) \(request.url) \(request.body)")) }
+        if let request = objectsRequest { entries.append(("objects_request", "\(request.method) \(request.url) \(request.body)")) }
+        if let anomaliesRequested { entries.append(("anomalies_requested", String(anomaliesRequested))) }
+        for table in tables { entries.append(("rows_\(table.name)", String(table.rows))) }
+        return entries
+    }
+
     /// The record of `table`, if it was exported.
     public func table(_ name: String) -> TableRecord? {
         tables.first { $0.name == name }
