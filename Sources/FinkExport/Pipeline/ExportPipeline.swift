@@ -167,18 +167,13 @@ private final class ExportRun {
         if let first = batches.first {
             let fetched = try await client.fetchObjects(first, query: query, label: Self.label(0, batches))
             objects.beginResponse()
-            do {
-                try Self.read(fetched.body, into: objects, what: what(0))
-            } catch let error as MappingError {
-                throw MappingError("\(what(0)): \(error)")
-            }
+            try Self.readAnswer(fetched.body, into: objects, what: what(0))
             account(0, fetched.request, bytes: fetched.body.count, objects.endResponse())
             try objects.fixColumns()
         }
         if let plan = objects.plan, batches.count > 1 {
-            let rest = Array(batches.dropFirst())
-            try await fetchInOrder(rest, client: client, query: query, concurrency: max(1, api.concurrency), offset: 1,
-                                   all: batches, parse: { index, body in try Self.parse(body, plan: plan, what: what(index)) }) { index, parsed in
+            try await fetchInOrder(batches, from: 1, client: client, query: query, concurrency: max(1, api.concurrency),
+                                   parse: { index, body in try Self.parse(body, plan: plan, what: what(index)) }) { index, parsed in
                 for batch in parsed.batches { try self.write(batch, table: .objects) }
                 objects.absorb(rows: parsed.rows, lenientNulls: parsed.lenientNulls)
                 account(index, parsed.request, bytes: parsed.bytes, parsed.stats)
@@ -218,36 +213,42 @@ private final class ExportRun {
         var batches: [RecordBatch] = []
         let assembler = BatchAssembler(plan: plan) { batches.append($0) }
         assembler.beginResponse()
-        do {
-            try read(fetched.body, into: assembler, what: what)
-        } catch let error as MappingError {
-            throw MappingError("\(what): \(error)")
-        }
+        try readAnswer(fetched.body, into: assembler, what: what)
         let stats = assembler.endResponse()
         try assembler.finish()
         return ParsedResponse(request: fetched.request, bytes: fetched.body.count, batches: batches, stats: stats,
                               rows: assembler.rowCount, lenientNulls: assembler.lenientNulls)
     }
 
+    /// Reads one objects answer; a mapping error names the answer, since its row numbers
+    /// count from the answer's start.
+    private static func readAnswer(_ body: Data, into assembler: BatchAssembler, what: String) throws {
+        do {
+            try read(body, into: assembler, what: what)
+        } catch let error as MappingError {
+            throw MappingError("\(what): \(error)")
+        }
+    }
+
     private static func label(_ index: Int, _ batches: [[String]]) -> String {
         "objects batch \(index + 1) of \(batches.count): \(describe(batches[index]))"
     }
 
-    /// Fetches `batches` with up to `concurrency` requests in flight, each task also `parse`-ing
-    /// its answer, and hands the results over in batch order, so the output order never
-    /// depends on network timing. `offset` is the position of `batches[0]` in `all`.
-    private func fetchInOrder(_ batches: [[String]], client: FinkClient, query: FinkQuery, concurrency: Int, offset: Int,
-                              all: [[String]], parse: @escaping @Sendable (Int, FetchedBody) throws -> ParsedResponse,
+    /// Fetches `batches[first...]` with up to `concurrency` requests in flight, each task also
+    /// `parse`-ing its answer, and hands the results over in batch order, so the output order
+    /// never depends on network timing.
+    private func fetchInOrder(_ batches: [[String]], from first: Int, client: FinkClient, query: FinkQuery, concurrency: Int,
+                              parse: @escaping @Sendable (Int, FetchedBody) throws -> ParsedResponse,
                               handle: (Int, ParsedResponse) throws -> Void) async throws {
         try await withThrowingTaskGroup(of: (Int, ParsedResponse).self) { group in
-            var next = 0
-            var expected = 0
+            var next = first
+            var expected = first
             var ready: [Int: ParsedResponse] = [:]
             func launch() {
                 guard next < batches.count else { return }
-                let index = next + offset
-                let ids = batches[next]
-                let label = Self.label(index, all)
+                let index = next
+                let ids = batches[index]
+                let label = Self.label(index, batches)
                 group.addTask {
                     let fetched = try await client.fetchObjects(ids, query: query, label: label)
                     return (index, try parse(index, fetched))
@@ -257,8 +258,8 @@ private final class ExportRun {
             for _ in 0 ..< concurrency { launch() }
             while let (index, parsed) = try await group.next() {
                 ready[index] = parsed
-                while let result = ready.removeValue(forKey: expected + offset) {
-                    try handle(expected + offset, result)
+                while let result = ready.removeValue(forKey: expected) {
+                    try handle(expected, result)
                     expected += 1
                     launch()
                 }

@@ -10,11 +10,10 @@ enum Fixtures {
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 
-    /// A fixture's member re-encoded as a one-record JSON array, the API's response shape,
-    /// keeping 64-bit integers exact by splicing their literal text.
+    /// A fixture's member re-encoded as a one-record JSON array, the API's response shape.
+    /// JSONSerialization keeps integers as integers, so 64-bit ids stay exact (tests check them).
     static func responseBody(_ record: [String: Any]) throws -> Data {
-        let data = try JSONSerialization.data(withJSONObject: [record], options: [.sortedKeys])
-        return data
+        try JSONSerialization.data(withJSONObject: [record], options: [.sortedKeys])
     }
 }
 
