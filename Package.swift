@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        // glibc's mallopt, for the CLI's heap tuning (part of libc: nothing to link).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Core: query, client, transport, schema, mapper, batch, sink protocol, registry, pipeline.
         .target(name: "FinkExport", path: "Sources/FinkExport",
@@ -43,13 +45,16 @@ let package = Package(
         .target(name: "FinkStandin", dependencies: ["FinkExport"], path: "Sources/FinkStandin"),
 
         .executableTarget(name: "fink-export", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "FinkStandin",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "FinkStandin", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/fink-export"),
         .executableTarget(name: "fink-standin", dependencies: [
             "FinkStandin",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/fink-standin"),
+
+        // Parse + map throughput on one core (Benchmarks/run.py reports it).
+        .executableTarget(name: "parse-map-bench", dependencies: ["FinkExport"], path: "Benchmarks/ParseMap"),
 
         .testTarget(name: "FinkExportTests", dependencies: [
             "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",

@@ -19,6 +19,7 @@ struct FinkExportCLI: AsyncParsableCommand {
         // A file-size limit must end in a write error, not in SIGXFSZ killing the process.
         signal(SIGXFSZ, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
+        HeapTuning.returnLargeBuffersToTheSystem()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -41,6 +41,28 @@ struct NumberParsingTests {
         }
     }
 
+    @Test("literals of up to 19 significant digits at any exponent round as strtod rounds them")
+    func upToNineteenDigits() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0 ..< 100_000 {
+            let digits = Int.random(in: 1 ... 19, using: &rng)
+            var mantissa = String(UInt64.random(in: 1 ... UInt64.max, using: &rng))
+            mantissa = String(mantissa.prefix(digits))
+            let exponent = Int.random(in: -350 ... 320, using: &rng)
+            let text = "\(Bool.random(using: &rng) ? "-" : "")\(mantissa)e\(exponent)"
+            #expect(double(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+        // Exact halfway points (ties to even), powers of two near 2^53 and 2^64, the subnormal
+        // boundary, overflow and underflow.
+        for text in ["9007199254740993", "9007199254740995", "9007199254740992.5", "18446744073709551615",
+                     "18446744073709551616e-1", "2.2250738585072011e-308", "2.2250738585072014e-308",
+                     "4.9406564584124654e-324", "2.4703282292062327e-324", "1.7976931348623158e308",
+                     "1.7976931348623159e308", "1e-400", "0e999", "0.0000000000000000000000001",
+                     "2461186.936168999900", "0.12345678901234567", "7.2057594037927933e16"] {
+            #expect(double(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
     @Test("reads the words Python and Java use, and refuses non-numbers")
     func specials() {
         #expect(double("NaN")!.isNaN)

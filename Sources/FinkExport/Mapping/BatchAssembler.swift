@@ -33,29 +33,42 @@ public final class BatchAssembler: RecordHandler {
         var fieldCount: Int
     }
 
+    /// Where a slot's values go, in trivial fields only: the per-value path reads this
+    /// rather than ``Source``, whose string and class payload would be retained per value.
+    private struct Route {
+        enum Kind { case scalar, features, inferred }
+        var kind: Kind
+        let firstField: Int
+        let fieldCount: Int
+    }
+
     /// The table being assembled.
     public let table: ExportTable
     private let mapper: SchemaMapper
     private let emit: (RecordBatch) throws -> Void
     private let featureCount: Int
 
-    private var sources: [Source] = []
+    @exclusivity(unchecked) private var sources: [Source] = []
+    @exclusivity(unchecked) private var routes: [Route] = []
     private var slotByName: [String: Int] = [:]
     private var fields: [Field] = []
-    private var builders: [ColumnBuilder?] = []
-    private var stamps: [Int] = []
+    /// One builder per output field (nil for a column whose type is still being inferred).
+    @exclusivity(unchecked) private var builders: [ColumnBuilder?] = []
+    /// The same builders, unretained, for the per-value path; `builders` keeps them alive.
+    @exclusivity(unchecked) private var fieldBuilders: [Unmanaged<ColumnBuilder>?] = []
+    private let stamps = RowStamps()
     private var objectIdSlot: Int?
-    private var featureScratch: [Double] = []
+    @exclusivity(unchecked) private var featureScratch: [Double] = []
 
-    private var rowsInBatch = 0
-    private var pendingProblem: (column: String, message: String)?
-    private var response = ResponseStats()
-    private var rowsByObjectInResponse: [String: Int] = [:]
+    @exclusivity(unchecked) private var rowsInBatch = 0
+    @exclusivity(unchecked) private var pendingProblem: (column: String, message: String)?
+    @exclusivity(unchecked) private var response = ResponseStats()
+    @exclusivity(unchecked) private var rowsByObjectInResponse: [String: Int] = [:]
 
     /// The schema, once the first batch has fixed it.
     public private(set) var schema: TableSchema?
     /// Rows accepted so far.
-    public private(set) var rowCount = 0
+    @exclusivity(unchecked) public private(set) var rowCount = 0
     /// Distinct object ids in first-seen order.
     public private(set) var objectIds: [String] = []
     private var seenObjectIds = Set<String>()
@@ -97,12 +110,13 @@ public final class BatchAssembler: RecordHandler {
         self.fields = plan.fields
         self.objectIdSlot = plan.objectIdSlot
         for (slot, source) in plan.sources.enumerated() {
-            sources.append(Source(name: source.name, kind: source.expands ? .features : .scalar,
-                                  firstField: source.firstField, fieldCount: source.fieldCount))
+            appendSlot(Source(name: source.name, kind: source.expands ? .features : .scalar,
+                              firstField: source.firstField, fieldCount: source.fieldCount))
             slotByName[source.name] = slot
-            stamps.append(-1)
         }
-        builders = plan.fields.map { ColumnBuilder(type: $0.type, capacity: plan.mapper.options.batchRows) }
+        for field in plan.fields {
+            install(ColumnBuilder(type: field.type, capacity: plan.mapper.options.batchRows), at: nil)
+        }
     }
 
     /// Emits the rows so far and fixes the table's columns, so further responses can be read
@@ -175,25 +189,26 @@ public final class BatchAssembler: RecordHandler {
             throw MappingError("\(table.rawValue) row \(rowCount + 1): the record holds the key \"\(sources[slot].name)\" twice")
         }
         stamps[slot] = rowCount
-        let source = sources[slot]
-        switch source.kind {
+        let route = routes[slot]
+        switch route.kind {
         case .scalar:
-            let builder = builders[source.firstField]!
-            if let reason = builder.append(cell) {
-                try problem(in: source.name, "value \(ValueConversion.preview(cell)) \(reason) (column type \(builder.type.rawValue))")
-                builder.appendMissing()
+            let builder = fieldBuilders[route.firstField]!
+            if let reason = builder._withUnsafeGuaranteedRef({ $0.append(cell) }) {
+                let type = builder._withUnsafeGuaranteedRef { $0.type }
+                try problem(in: sources[slot].name, "value \(ValueConversion.preview(cell)) \(reason) (column type \(type.rawValue))")
+                builder._withUnsafeGuaranteedRef { $0.appendMissing() }
             }
-        case .inferred(let column):
-            column.append(cell)
+        case .inferred:
+            if case .inferred(let column) = sources[slot].kind { column.append(cell) }
         case .features:
-            try appendFeatures(cell, source: source)
+            try appendFeatures(cell, route: route, slot: slot)
         }
     }
 
     /// Completes the record: absent keys become nulls, a pending problem is thrown.
     public func endRecord() throws {
-        for slot in sources.indices where stamps[slot] != rowCount {
-            appendMissing(to: sources[slot])
+        for slot in 0 ..< stamps.count where stamps[slot] != rowCount {
+            appendMissing(slot: slot)
         }
         let objectId = objectIdSlot.flatMap { builders[sources[$0].firstField]?.lastText }
         if let problem = pendingProblem {
@@ -236,67 +251,91 @@ public final class BatchAssembler: RecordHandler {
         for field in planned {
             fields.append(field)
             if case .inferred = kind {
-                builders.append(nil)
+                install(nil, at: nil)
             } else {
-                builders.append(ColumnBuilder(type: field.type, capacity: mapper.options.batchRows))
+                install(ColumnBuilder(type: field.type, capacity: mapper.options.batchRows), at: nil)
             }
         }
-        sources.append(source)
-        stamps.append(-1)
+        appendSlot(source)
         slotByName[name] = slot
         if name == SchemaMapper.objectIdColumn, spec?.type.storage == .text { objectIdSlot = slot }
         // Rows already in this batch did not have the column.
-        for _ in 0 ..< rowsInBatch { appendMissing(to: source) }
+        for _ in 0 ..< rowsInBatch { appendMissing(slot: slot) }
         return slot
     }
 
-    private func appendMissing(to source: Source) {
+    private func appendSlot(_ source: Source) {
+        let kind: Route.Kind
         switch source.kind {
-        case .inferred(let column):
-            column.appendMissing()
+        case .scalar: kind = .scalar
+        case .features: kind = .features
+        case .inferred: kind = .inferred
+        }
+        sources.append(source)
+        routes.append(Route(kind: kind, firstField: source.firstField, fieldCount: source.fieldCount))
+        stamps.appendSlot()
+    }
+
+    /// Sets the builder of output field `field`, or appends one when `field` is nil.
+    private func install(_ builder: ColumnBuilder?, at field: Int?) {
+        let unmanaged = builder.map { Unmanaged.passUnretained($0) }
+        if let field {
+            builders[field] = builder
+            fieldBuilders[field] = unmanaged
+        } else {
+            builders.append(builder)
+            fieldBuilders.append(unmanaged)
+        }
+    }
+
+    private func appendMissing(slot: Int) {
+        let route = routes[slot]
+        switch route.kind {
+        case .inferred:
+            if case .inferred(let column) = sources[slot].kind { column.appendMissing() }
         case .scalar, .features:
-            for field in source.firstField ..< source.firstField + source.fieldCount {
-                builders[field]!.appendMissing()
+            for field in route.firstField ..< route.firstField + route.fieldCount {
+                fieldBuilders[field]!._withUnsafeGuaranteedRef { $0.appendMissing() }
             }
         }
     }
 
-    private func appendFeatures(_ cell: Cell, source: Source) throws {
+    private func appendFeatures(_ cell: Cell, route: Route, slot: Int) throws {
         let bytes: UnsafeBufferPointer<UInt8>
         switch cell {
         case .null:
-            appendMissing(to: source)
+            appendMissing(slot: slot)
             return
         case .string(let b), .text(let b):
             if ValueConversion.isMissingString(b) {
-                appendMissing(to: source)
+                appendMissing(slot: slot)
                 return
             }
             bytes = b
         case .composite(let b):
             bytes = b
         case .number, .bool:
-            try problem(in: source.name, "value \(ValueConversion.preview(cell)) is not a feature list")
-            appendMissing(to: source)
+            try problem(in: sources[slot].name, "value \(ValueConversion.preview(cell)) is not a feature list")
+            appendMissing(slot: slot)
             return
         }
         let count: Int
         do {
             count = try FeatureStringParser.parse(bytes, into: &featureScratch)
         } catch let error as FeatureStringError {
-            try problem(in: source.name, error.reason)
-            appendMissing(to: source)
+            try problem(in: sources[slot].name, error.reason)
+            appendMissing(slot: slot)
             return
         }
         if count == 0 {
-            appendMissing(to: source)
+            appendMissing(slot: slot)
         } else if count == featureCount {
             for index in 0 ..< featureCount {
-                builders[source.firstField + index]!.appendReal(featureScratch[index])
+                fieldBuilders[route.firstField + index]!._withUnsafeGuaranteedRef { $0.appendReal(featureScratch[index]) }
             }
         } else {
-            try problem(in: source.name, "the feature list has \(count) values, expected \(featureCount)")
-            appendMissing(to: source)
+            try problem(in: sources[slot].name, "the feature list has \(count) values, expected \(featureCount)")
+            appendMissing(slot: slot)
         }
     }
 
@@ -321,8 +360,9 @@ public final class BatchAssembler: RecordHandler {
             if let (row, reason) = column.replay(into: builder) {
                 throw MappingError("\(table.rawValue) row \(rowCount - rowsInBatch + row + 1), column \(source.name): \(reason)")
             }
-            builders[source.firstField] = builder
+            install(builder, at: source.firstField)
             sources[slot].kind = .scalar
+            routes[slot].kind = .scalar
             warnings.append("column \(source.name) is not in the Fink catalogue; its type was inferred as \(type.rawValue) from its values")
         }
         schema = try mapper.schema(for: table, fields: fields)

@@ -1,25 +1,49 @@
 /// Accumulates one output column of the batch being built.
+///
+/// Its arrays are appended to for every value read, so their dynamic exclusivity checks are
+/// turned off: a builder is only touched by the assembler that owns it, one call at a time.
 final class ColumnBuilder {
     let type: ColumnType
-    private(set) var integers: [Int64] = []
-    private(set) var reals: [Double] = []
-    private(set) var booleans: [Bool] = []
-    private(set) var text = TextColumn()
-    private var validity: [Bool] = []
-    private var missingCount = 0
+    @exclusivity(unchecked) private var integers: [Int64] = []
+    @exclusivity(unchecked) private var reals: [Double] = []
+    @exclusivity(unchecked) private var booleans: [Bool] = []
+    @exclusivity(unchecked) private var text = TextColumn()
+    /// Empty while every row so far is present: it is filled in at the first missing value,
+    /// so columns without nulls (most of them) cost one append per value, not two.
+    @exclusivity(unchecked) private var validity: [Bool] = []
+    @exclusivity(unchecked) private var missingCount = 0
+    private let capacity: Int
 
     init(type: ColumnType, capacity: Int) {
         self.type = type
+        self.capacity = capacity
         switch type.storage {
         case .integer: integers.reserveCapacity(capacity)
         case .real: reals.reserveCapacity(capacity)
         case .boolean: booleans.reserveCapacity(capacity)
         case .text: text.reserve(rows: capacity, bytesPerRow: 16)
         }
-        validity.reserveCapacity(capacity)
+    }
+
+    private var count: Int {
+        switch type.storage {
+        case .integer: integers.count
+        case .real: reals.count
+        case .boolean: booleans.count
+        case .text: text.count
+        }
+    }
+
+    @inline(__always)
+    private func markPresent() {
+        if missingCount > 0 { validity.append(true) }
     }
 
     func appendMissing() {
+        if missingCount == 0 {
+            validity.reserveCapacity(Swift.max(capacity, count + 1))
+            validity.append(contentsOf: repeatElement(true, count: count))
+        }
         switch type.storage {
         case .integer: integers.append(0)
         case .real: reals.append(.nan)
@@ -33,12 +57,12 @@ final class ColumnBuilder {
     func appendReal(_ value: Double) {
         if value.isNaN { appendMissing(); return }
         reals.append(value)
-        validity.append(true)
+        markPresent()
     }
 
     func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
         text.append(bytes)
-        validity.append(true)
+        markPresent()
     }
 
     /// Appends a cell converted to this column's type; returns why it does not fit, if so.
@@ -46,19 +70,19 @@ final class ColumnBuilder {
         switch type {
         case .int, .long:
             switch ValueConversion.integer(cell, thirtyTwoBit: type == .int) {
-            case .value(let value): integers.append(value); validity.append(true)
+            case .value(let value): integers.append(value); markPresent()
             case .missing: appendMissing()
             case .mismatch(let reason): return reason
             }
         case .double, .float:
             switch ValueConversion.real(cell, thirtyTwoBit: type == .float) {
-            case .value(let value): reals.append(value); validity.append(true)
+            case .value(let value): reals.append(value); markPresent()
             case .missing: appendMissing()
             case .mismatch(let reason): return reason
             }
         case .bool:
             switch ValueConversion.boolean(cell) {
-            case .value(let value): booleans.append(value); validity.append(true)
+            case .value(let value): booleans.append(value); markPresent()
             case .missing: appendMissing()
             case .mismatch(let reason): return reason
             }
@@ -78,7 +102,7 @@ final class ColumnBuilder {
 
     /// The text of the last appended row, if present (used for object ids in messages).
     var lastText: String? {
-        guard type.storage == .text, let valid = validity.last, valid else { return nil }
+        guard type.storage == .text, text.count > 0, missingCount == 0 || validity.last == true else { return nil }
         return text[text.count - 1]
     }
 

@@ -15,15 +15,24 @@ enum ValueConversion {
     static func isMissingText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch bytes.count {
         case 0: return true
-        case 3: return bytes.elementsEqual("nan".utf8) || bytes.elementsEqual("NaN".utf8)
-        case 4: return bytes.elementsEqual("null".utf8) || bytes.elementsEqual("None".utf8)
+        case 3: return isWord(bytes, "nan") || isWord(bytes, "NaN")
+        case 4: return isWord(bytes, "null") || isWord(bytes, "None")
         default: return false
         }
     }
 
     /// The literal `"nan"`, which is how the API writes a missing string cell.
     static func isMissingString(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.count == 3 && bytes.elementsEqual("nan".utf8)
+        bytes.count == 3 && isWord(bytes, "nan")
+    }
+
+    /// Byte equality with an ASCII literal, without going through `String`.
+    @inline(__always)
+    private static func isWord(_ bytes: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        let literal = word.utf8Start
+        for index in 0 ..< bytes.count where bytes[index] != literal[index] { return false }
+        return true
     }
 
     static func integer(_ cell: Cell, thirtyTwoBit: Bool) -> Outcome<Int64> {

@@ -103,12 +103,19 @@ public struct JSONRecordReader {
 
     private mutating func readKey<Handler: RecordHandler>(index: Int, handler: inout Handler) throws -> Int {
         let start = position + 1
+        // The same bytes as the previous record's key here, then a quote: the same key (the
+        // cached bytes are a whole string body, so that quote is its end), found without a scan.
+        if index < cachedKeys.count {
+            let length = cachedKeys[index].count
+            if start + length < input.count && input[start + length] == UInt8(ascii: "\"")
+                && Self.sameBytes(cachedKeys[index], UnsafeBufferPointer(rebasing: input[start ..< start + length])) {
+                position = start + length + 1
+                return cachedSlots[index]
+            }
+        }
         let end = try endOfString(from: start)
         let raw = UnsafeBufferPointer(rebasing: input[start ..< end])
         position = end + 1
-        if index < cachedKeys.count && Self.sameBytes(cachedKeys[index], raw) {
-            return cachedSlots[index]
-        }
         let slot = try withDecodedString(raw, startOffset: start) { try handler.slot(forKey: $0) }
         if index < cachedKeys.count {
             cachedKeys[index] = Array(raw)
@@ -163,6 +170,7 @@ public struct JSONRecordReader {
     @inline(__always)
     private static func sameBytes(_ cached: [UInt8], _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         guard cached.count == raw.count else { return false }
+        guard !raw.isEmpty else { return true }
         return cached.withUnsafeBufferPointer { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }
     }
 
@@ -171,6 +179,16 @@ public struct JSONRecordReader {
     /// The offset of the closing quote of a string whose content starts at `start`.
     private func endOfString(from start: Int) throws -> Int {
         var i = start
+        // Eight bytes at a time while none of them is a quote, a backslash or a control
+        // character (feature strings run to hundreds of plain bytes).
+        if let base = input.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= input.count {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if Self.mayEndString(word) { break }
+                i += 8
+            }
+        }
         while i < input.count {
             let byte = input[i]
             if byte == UInt8(ascii: "\"") { return i }
@@ -184,6 +202,21 @@ public struct JSONRecordReader {
             i += 1
         }
         throw ReadError(offset: input.count, reason: "unexpected end of input inside a string: the body looks cut off")
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether any byte of `word` is a quote, a backslash or below 0x20 (the classic has-zero-byte and
+    /// has-less-than tests; a high byte never matches).
+    @inline(__always)
+    private static func mayEndString(_ word: UInt64) -> Bool {
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroInQuote = (quote &- ones) & ~quote
+        let zeroInBackslash = (backslash &- ones) & ~backslash
+        let below0x20 = (word &- ones &* 0x20) & ~word
+        return (zeroInQuote | zeroInBackslash | below0x20) & highBits != 0
     }
 
     /// Calls `body` with the decoded, validated UTF-8 of a raw string body.
@@ -281,38 +314,43 @@ public struct JSONRecordReader {
 
     private mutating func scanNumber() throws {
         let start = position
-        if input[position] == UInt8(ascii: "-") {
-            position += 1
-            if position < input.count && input[position] == UInt8(ascii: "I") {
+        // A local cursor: the loops stay in registers rather than writing `position` back.
+        var p = position
+        let n = input.count
+        if input[p] == UInt8(ascii: "-") {
+            p += 1
+            if p < n && input[p] == UInt8(ascii: "I") {
+                position = p
                 try expectWord("Infinity")
                 return
             }
         }
-        guard position < input.count, isDigit(input[position]) else {
-            throw ReadError(offset: position, reason: "a number needs digits after '-'")
+        guard p < n, isDigit(input[p]) else {
+            throw ReadError(offset: p, reason: "a number needs digits after '-'")
         }
-        if input[position] == UInt8(ascii: "0") {
-            position += 1
+        if input[p] == UInt8(ascii: "0") {
+            p += 1
         } else {
-            while position < input.count && isDigit(input[position]) { position += 1 }
+            while p < n && isDigit(input[p]) { p &+= 1 }
         }
-        if position < input.count && input[position] == UInt8(ascii: ".") {
-            position += 1
-            let digitsStart = position
-            while position < input.count && isDigit(input[position]) { position += 1 }
-            guard position > digitsStart else { throw ReadError(offset: position, reason: "a number needs digits after '.'") }
+        if p < n && input[p] == UInt8(ascii: ".") {
+            p += 1
+            let digitsStart = p
+            while p < n && isDigit(input[p]) { p &+= 1 }
+            guard p > digitsStart else { throw ReadError(offset: p, reason: "a number needs digits after '.'") }
         }
-        if position < input.count && (input[position] | 0x20) == UInt8(ascii: "e") {
-            position += 1
-            if position < input.count && (input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-")) { position += 1 }
-            let digitsStart = position
-            while position < input.count && isDigit(input[position]) { position += 1 }
-            guard position > digitsStart else { throw ReadError(offset: position, reason: "a number needs digits in its exponent") }
+        if p < n && (input[p] | 0x20) == UInt8(ascii: "e") {
+            p += 1
+            if p < n && (input[p] == UInt8(ascii: "+") || input[p] == UInt8(ascii: "-")) { p += 1 }
+            let digitsStart = p
+            while p < n && isDigit(input[p]) { p &+= 1 }
+            guard p > digitsStart else { throw ReadError(offset: p, reason: "a number needs digits in its exponent") }
         }
-        if position == input.count {
+        if p == n {
             // A number can only end the input when the body was cut off mid-array.
             throw ReadError(offset: start, reason: "unexpected end of input after a number: the body looks cut off")
         }
+        position = p
     }
 
     private mutating func expectWord(_ word: StaticString) throws {

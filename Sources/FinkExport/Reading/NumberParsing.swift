@@ -17,7 +17,8 @@ public enum IntegerParse: Equatable {
 /// Exact decimal-to-binary conversions for the hot path.
 ///
 /// Integers never pass through `Double`, so ids above 2^53 stay exact. Doubles are correctly
-/// rounded: a fast exact path for short literals (Clinger), `strtod` for the rest.
+/// rounded: a fast exact path for short literals (Clinger), Eisel–Lemire for up to 19
+/// significant digits (the API's 17-digit values), `strtod` for what neither decides.
 public enum NumberParsing {
     /// Reads `[-+]?digits` exactly.
     public static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> IntegerParse {
@@ -68,61 +69,92 @@ public enum NumberParsing {
         if !isDigit(bytes[i]) {
             return special(UnsafeBufferPointer(rebasing: bytes[i...])).map { negative ? -$0 : $0 }
         }
-        var mantissa: UInt64 = 0
-        var significantDigits = 0
-        var exponent = 0
-        var intDigits = 0
-        while i < n && isDigit(bytes[i]) {
-            if significantDigits < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- UInt8(ascii: "0"))
-                if mantissa != 0 { significantDigits += 1 }
-            } else {
-                exponent += 1
-                significantDigits += 1
-            }
-            i += 1
-            intDigits += 1
-        }
+        let integerStart = i
+        while i < n && isDigit(bytes[i]) { i &+= 1 }
+        let integerEnd = i
+        var fractionStart = i
+        var fractionEnd = i
         if i < n && bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            var fractionDigits = 0
-            while i < n && isDigit(bytes[i]) {
-                if significantDigits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- UInt8(ascii: "0"))
-                    if mantissa != 0 { significantDigits += 1 }
-                    exponent -= 1
-                } else {
-                    significantDigits += 1
-                }
-                i += 1
-                fractionDigits += 1
-            }
-            guard fractionDigits > 0 else { return nil }
+            i &+= 1
+            fractionStart = i
+            while i < n && isDigit(bytes[i]) { i &+= 1 }
+            fractionEnd = i
+            guard fractionEnd > fractionStart else { return nil }
         }
+        var exponent = 0
         if i < n && (bytes[i] | 0x20) == UInt8(ascii: "e") {
-            i += 1
+            i &+= 1
             var exponentNegative = false
             if i < n && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
                 exponentNegative = bytes[i] == UInt8(ascii: "-")
-                i += 1
+                i &+= 1
             }
             var written = 0
-            var digits = 0
+            let digitsStart = i
             while i < n && isDigit(bytes[i]) {
-                if written < 100_000 { written = written * 10 + Int(bytes[i] &- UInt8(ascii: "0")) }
-                i += 1
-                digits += 1
+                if written < 100_000 { written = written &* 10 &+ Int(bytes[i] &- UInt8(ascii: "0")) }
+                i &+= 1
             }
-            guard digits > 0 else { return nil }
-            exponent += exponentNegative ? -written : written
+            guard i > digitsStart else { return nil }
+            exponent = exponentNegative ? -written : written
         }
-        guard i == n, intDigits > 0 else { return nil }
+        guard i == n, integerEnd > integerStart else { return nil }
+        exponent -= fractionEnd - fractionStart
+        // Leading zeros are not significant; the mantissa is exact only up to 19 digits.
+        var leadingZeros = 0
+        var k = integerStart
+        while k < integerEnd && bytes[k] == UInt8(ascii: "0") { leadingZeros &+= 1; k &+= 1 }
+        if k == integerEnd {
+            k = fractionStart
+            while k < fractionEnd && bytes[k] == UInt8(ascii: "0") { leadingZeros &+= 1; k &+= 1 }
+        }
+        let significantDigits = (integerEnd - integerStart) + (fractionEnd - fractionStart) - leadingZeros
+        var mantissa: UInt64 = 0
+        if significantDigits <= 19 {
+            mantissa = accumulate(bytes, integerStart, integerEnd, into: 0)
+            mantissa = accumulate(bytes, fractionStart, fractionEnd, into: mantissa)
+        }
         if significantDigits <= 15 && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
             var value = Double(mantissa)
             if exponent < 0 { value /= exactPowersOfTen[-exponent] } else { value *= exactPowersOfTen[exponent] }
             return negative ? -value : value
         }
+        if significantDigits <= 19, let value = eiselLemire(mantissa: mantissa, exponent: exponent, negative: negative) {
+            return value
+        }
         return correctlyRounded(bytes)
+    }
+
+    /// `mantissa` followed by the digits `bytes[start ..< end]`, eight at a time where it can;
+    /// the caller has made sure the result fits.
+    @inline(__always)
+    private static func accumulate(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                   into mantissa: UInt64) -> UInt64 {
+        var value = mantissa
+        var k = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while k &+ 8 <= end {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                value = value &* 100_000_000 &+ UInt64(eightDigits(word))
+                k &+= 8
+            }
+        }
+        while k < end {
+            value = value &* 10 &+ UInt64(bytes[k] &- UInt8(ascii: "0"))
+            k &+= 1
+        }
+        return value
+    }
+
+    /// The value of eight ASCII digits read as a little-endian word (first digit lowest).
+    @inline(__always)
+    private static func eightDigits(_ word: UInt64) -> UInt32 {
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10) &+ (value >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        value = ((value & mask) &* 0x000F_4240_0000_0064 &+ ((value >> 16) & mask) &* 0x0000_2710_0000_0001) >> 32
+        return UInt32(truncatingIfNeeded: value)
     }
 
     private static func special(_ word: UnsafeBufferPointer<UInt8>) -> Double? {
