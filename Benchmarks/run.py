@@ -58,17 +58,30 @@ def start_standin(bin_dir, objects, cache):
     return process, match.group(1), int(match.group(3)), int(match.group(4))
 
 
-def floor(url, n, batch_size):
-    """Fetch the same answers and discard them: the I/O limit both tools share."""
+def floor(url, n, batch_size, save_to=None, save_bytes=32_000_000):
+    """Fetch the same answers and discard them: the I/O limit both tools share. With
+    `save_to`, the first objects answers (up to `save_bytes`) are kept for parse-map-bench."""
     start = time.perf_counter()
     nbytes = 0
+    saved = 0
     r = requests.post(f"{url}/api/v1/anomaly", json={"n": n})
     nbytes += len(r.content)
     ids = list(dict.fromkeys(row["i:objectId"] for row in r.json()))
     for begin in range(0, len(ids), batch_size):
         r = requests.post(f"{url}/api/v1/objects", json={"objectId": ",".join(ids[begin:begin + batch_size])})
         nbytes += len(r.content)
+        if save_to is not None and saved < save_bytes:
+            (save_to / f"objects-{begin:06d}.json").write_bytes(r.content)
+            saved += len(r.content)
     return time.perf_counter() - start, nbytes
+
+
+def parse_map(bin_dir, bodies):
+    """fink-export's reader and mapper alone, on one core, over saved answers (MB/s)."""
+    files = sorted(str(path) for path in bodies.iterdir())
+    result = subprocess.run([str(bin_dir / "parse-map-bench"), *files, "--repeat", "5"],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
 
 
 def main():
@@ -95,8 +108,11 @@ def main():
     standin, url, alerts, anomalies = start_standin(bin_dir, objects, work / "cache")
     try:
         n = anomalies  # every anomaly: every object's light curve is exported
-        floor(url, n, args.batch_size)  # fills the stand-in's cache
+        bodies = work / "bodies"
+        bodies.mkdir()
+        floor(url, n, args.batch_size, save_to=bodies)  # fills the stand-in's cache
         floor_seconds, nbytes = floor(url, n, args.batch_size)
+        parsed = parse_map(bin_dir, bodies)
         results = {}
         for fmt in formats:
             out = work / f"ours-{fmt}"
@@ -135,6 +151,11 @@ def main():
         if peer:
             lines.append(f"| {fmt} | Python peer | {peer_wall:.1f} | {rows / peer_wall:,.0f} | {megabytes / peer_wall:.0f} | "
                          f"{peer['peak_rss_mb']:.0f}¹ | |")
+    lines += ["", f"Parse + map on one core (`parse-map-bench`, {parsed['bytes'] / 1e6:.0f} MB of saved objects answers, "
+              f"{parsed['rows']:,} rows): {parsed['mb_per_s']:.0f} MB/s."]
+    if peer and "hdf5" in formats:
+        lines += [f"HDF5 writer alone: h5py {peer['write_seconds']['hdf5']:.1f} s (gzip 4 + shuffle, as fink-export's default); "
+                  f"fink-export's whole HDF5 export: {results['hdf5']['ours'][0]:.1f} s."]
     if peer:
         lines += ["", "¹ The peer fetches and parses once and then runs every writer in one process; its peak RSS is that "
                   f"process's, and its time for a format is fetch + parse ({peer['fetch_parse_seconds']:.1f} s) + that writer."]
