@@ -1,5 +1,14 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// FINK_EXPORT_FUZZ=1 (set by scripts/fuzz) builds the fuzz targets for libFuzzer, with the core
+// instrumented for coverage and checked by AddressSanitizer. Unset, nothing here changes.
+let fuzzing = ProcessInfo.processInfo.environment["FINK_EXPORT_FUZZ"] != nil
+let fuzzInstrumentation: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+let fuzzTarget: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : []
+// lld: gold fails on the instrumented objects ("internal error in format_file_lineno").
+let fuzzLink: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
 
 // Dependencies are kept to swift-argument-parser alone: everything else (HTTP server for the
 // stand-in, JSON reading, gzip) is either Foundation, a system library, or small enough to own.
@@ -31,7 +40,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Core: query, client, transport, schema, mapper, batch, sink protocol, registry, pipeline.
-        .target(name: "FinkExport", path: "Sources/FinkExport",
+        .target(name: "FinkExport", path: "Sources/FinkExport", swiftSettings: fuzzInstrumentation,
                 plugins: ["SchemaCodegenPlugin"]),
         // Plumbing shared by file sinks: buffered (optionally gzip) output, text number formatting.
         .target(name: "SinkSupport", dependencies: ["FinkExport", "CZlib"], path: "Sources/SinkSupport"),
@@ -55,6 +64,14 @@ let package = Package(
 
         // Parse + map throughput on one core (Benchmarks/run.py reports it).
         .executableTarget(name: "parse-map-bench", dependencies: ["FinkExport"], path: "Benchmarks/ParseMap"),
+
+        // libFuzzer targets (scripts/fuzz); in a normal build, tools that replay saved inputs.
+        .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Fuzz/FuzzSupport", swiftSettings: fuzzTarget),
+        .executableTarget(name: "fuzz-json-reader", dependencies: ["FinkExport", "FuzzSupport"],
+                          path: "Fuzz/JSONReaderFuzz", swiftSettings: fuzzTarget, linkerSettings: fuzzLink),
+        .executableTarget(name: "fuzz-feature-string", dependencies: ["FinkExport", "FuzzSupport"],
+                          path: "Fuzz/FeatureStringFuzz", swiftSettings: fuzzTarget, linkerSettings: fuzzLink),
 
         .testTarget(name: "FinkExportTests", dependencies: [
             "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
