@@ -82,6 +82,10 @@ enum ValueConversion {
         }
         guard let value = NumberParsing.double(bytes) else { return .mismatch("is not a number") }
         if value.isNaN { return .missing }
+        // The words Infinity and inf mean infinity; a written-out number that overflows does not.
+        if value.isInfinite, bytes.contains(where: isDigit) {
+            return .mismatch("is beyond the range of a 64-bit float")
+        }
         if thirtyTwoBit && value.isFinite && abs(value) > Double(Float.greatestFiniteMagnitude) {
             return .mismatch("does not fit a 32-bit float")
         }
