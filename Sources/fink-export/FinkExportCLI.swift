@@ -20,6 +20,13 @@ struct FinkExportCLI: AsyncParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
         HeapTuning.returnLargeBuffersToTheSystem()
+        // Until an export installs its own handler (which cleans up what it staged), Ctrl-C
+        // ends the process with the same message and code; nothing has been written yet.
+        signal(SIGINT) { _ in
+            let message: StaticString = "fink-export: error: interrupted; no output was written\n"
+            _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
+            _exit(130)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -1,0 +1,141 @@
+"""Interrupts exports at random points, in every format, and checks what is left.
+
+For each format and each signal (SIGKILL, SIGINT), `--runs` exports against a slowed
+fink-standin are stopped after a random delay. Every time:
+- no file exists under the final name (the export never finished),
+- after SIGINT the process exits with 130 within 2 s, says so in one short line, and
+  leaves no staged file behind.
+After SIGKILL nothing can clean up: the hidden staged files stay.
+
+    .venv/bin/python Tests/Reliability/interrupt.py --bin-dir "$(swift build --show-bin-path)" --runs 20
+"""
+import argparse
+import pathlib
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable"]
+
+
+def start_standin(bin_dir):
+    # Slow answers stretch each export over a couple of seconds, so a random delay lands in
+    # every phase: connecting, the anomaly step, objects batches, writing.
+    process = subprocess.Popen([str(bin_dir / "fink-standin"), "--port", "0", "--objects", "16", "--max-alerts", "300",
+                                "--slow-responses", "0.3", "--slow-seconds", "0.1"],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    match = re.search(r"listening on (\S+)", line)
+    if not match:
+        process.kill()
+        sys.exit(f"fink-standin did not start: {line}")
+    return process, match.group(1)
+
+
+def export_command(bin_dir, url, fmt, output):
+    # Both tables, into a directory: formats write one or two files there.
+    return [str(bin_dir / "fink-export"), "--api-url", url, "--n", "20", "--format", fmt,
+            "--output", f"{output}/", "--batch-size", "2", "--quiet"]
+
+
+def finished_files(output):
+    """Files under a final name: anything in the output directory that is not hidden."""
+    return sorted(p.name for p in output.iterdir() if not p.name.startswith(".")) if output.exists() else []
+
+
+def one_run(bin_dir, url, fmt, sig, delay, directory, complete):
+    output = directory / "out"
+    command = export_command(bin_dir, url, fmt, output)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    finished_first = process.poll() is not None
+    sent = time.perf_counter()
+    if not finished_first:
+        process.send_signal(sig)
+    try:
+        _, stderr = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return [f"{fmt} {sig.name} after {delay:.2f}s: still running 10 s after the signal"], False
+    waited = time.perf_counter() - sent
+    problems = []
+    if process.returncode == 0:
+        # The export finished before the signal took effect (it may land during the final
+        # renames): every output must then be there, complete, and nothing staged remain.
+        finished_first = True
+        if finished_files(output) != complete[fmt]:
+            problems.append(f"{fmt}: exit 0 but the outputs are {finished_files(output)}, not {complete[fmt]}")
+        hidden = [p.name for p in output.iterdir() if p.name.startswith(".")]
+        if hidden:
+            problems.append(f"{fmt}: exit 0 but staged files remain: {hidden}")
+    else:
+        if finished_files(output):
+            problems.append(f"{fmt} {sig.name} after {delay:.2f}s: files under a final name: {finished_files(output)}")
+        if sig == signal.SIGINT and process.returncode == -signal.SIGINT and not output.exists():
+            # Delivered during process start-up, before main() could install a handler: the
+            # default action ends it, and nothing had been created.
+            pass
+        elif sig == signal.SIGINT:
+            if process.returncode != 130:
+                problems.append(f"{fmt} SIGINT after {delay:.2f}s: exit {process.returncode}, not 130: {stderr.strip()[:200]}")
+            if waited > 2:
+                problems.append(f"{fmt} SIGINT after {delay:.2f}s: took {waited:.1f} s to stop")
+            lines = [line for line in stderr.splitlines() if line.strip()]
+            if len(lines) != 1 or len(lines[0]) > 200:
+                problems.append(f"{fmt} SIGINT after {delay:.2f}s: expected one short line, got {stderr!r}")
+            leftovers = [p.name for p in output.iterdir()] if output.exists() else []
+            if leftovers:
+                problems.append(f"{fmt} SIGINT after {delay:.2f}s: files left behind: {leftovers}")
+    return problems, finished_first
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin-dir", type=pathlib.Path, required=True)
+    parser.add_argument("--runs", type=int, default=20, help="interruptions per format and signal")
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args()
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    rng = random.Random(seed)
+
+    standin, url = start_standin(args.bin_dir)
+    problems = []
+    interrupted = 0
+    completed = 0
+    try:
+        # A clean export per format: the files a finished export leaves, and how long one takes
+        # (which bounds the random delays).
+        complete = {}
+        clean = {}
+        with tempfile.TemporaryDirectory() as scratch:
+            for fmt in FORMATS:
+                start = time.perf_counter()
+                subprocess.run(export_command(args.bin_dir, url, fmt, pathlib.Path(scratch) / fmt), check=True,
+                               stderr=subprocess.DEVNULL)
+                clean[fmt] = time.perf_counter() - start
+                complete[fmt] = finished_files(pathlib.Path(scratch) / fmt)
+        for fmt in FORMATS:
+            for sig in (signal.SIGKILL, signal.SIGINT):
+                for _ in range(args.runs):
+                    delay = rng.uniform(0.0, clean[fmt])
+                    with tempfile.TemporaryDirectory() as directory:
+                        found, finished_first = one_run(args.bin_dir, url, fmt, sig, delay, pathlib.Path(directory), complete)
+                    problems += found
+                    completed += finished_first
+                    interrupted += not finished_first
+    finally:
+        standin.terminate()
+        standin.wait()
+    print(f"interrupt check (seed {seed}): {interrupted} exports interrupted, {completed} finished before the signal, "
+          f"{len(FORMATS)} formats × SIGKILL/SIGINT × {args.runs}; clean exports {min(clean.values()):.1f}–{max(clean.values()):.1f} s")
+    for problem in problems:
+        print("FAIL", problem)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
