@@ -19,6 +19,9 @@ enum ExitCodes {
     /// The exit code and message for an error.
     static func classify(_ error: Error) -> (code: Int32, message: String) {
         switch error {
+        case let error as ResumableFailure:
+            let (code, message) = classify(error.underlying)
+            return (code, message + "; the answers received are kept: run the same command with --resume to continue")
         case let error as QueryError: return (usage, error.description)
         case let error as MappingError: return (data, error.description)
         case let error as DataError: return (data, error.description)

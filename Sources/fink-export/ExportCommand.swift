@@ -16,6 +16,7 @@ struct ExportCommand: AsyncParsableCommand {
           fink-export --n 100 --start-date 2023-01-25 --stop-date 2023-05-22 --format csv --output out/
           fink-export --n 10 --columns i:objectId,i:jd,i:magpsf,d:anomaly_score --tables objects --output objects.jsonl
           fink-export --sample --format jsonl --output demo/
+          fink-export --n 5000 --format hdf5 --output big.h5 --resume      # after an interruption
         """)
 
     @Option(help: ArgumentHelp("Fink API base URL (or set FINK_API_URL).", valueName: "url"))
@@ -52,6 +53,15 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Export the built-in sample dataset instead of asking the API (no network needed).")
     var sample = false
 
+    @Flag(help: ArgumentHelp("Continue an interrupted export: run the same command with --resume, and the answers it had received are read from disk instead of asked again.",
+                             discussion: "An export keeps the API's answers in a hidden directory beside its first output (.<name>.resume/) until it succeeds."))
+    var resume = false
+
+    @Flag(inversion: .prefixedNo,
+          help: ArgumentHelp("Keep the API's answers on disk until the export succeeds, so --resume can continue it (as much disk as the API's JSON).",
+                             discussion: "--no-keep-answers saves that disk; an interrupted export then starts over."))
+    var keepAnswers = true
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -79,7 +89,8 @@ struct ExportCommand: AsyncParsableCommand {
             let label = sample ? "built-in sample data (fink-standin, seed \(StandinDataset.Configuration().seed))" : nil
             let source = ExportSource.APISource(client: client, query: query(), batchSize: batchSize,
                                                 concurrency: concurrency, label: label)
-            return try output.pipeline(source: .api(source), tables: try parseTables(tables), columns: requestedColumns())
+            return try output.pipeline(source: .api(source), tables: try parseTables(tables), columns: requestedColumns(),
+                                       resume: resume, keepAnswers: keepAnswers)
         }
     }
 

@@ -69,12 +69,13 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// The pipeline writing `tables` from `source` as these options say.
-    func pipeline(source: ExportSource, tables: [ExportTable], columns: [String]?) throws -> ExportPipeline {
+    func pipeline(source: ExportSource, tables: [ExportTable], columns: [String]?, resume: Bool = false,
+                  keepAnswers: Bool = false) throws -> ExportPipeline {
         let mapper = try SchemaMapper(options: mappingOptions(columns: columns))
         let layout = try OutputLayout(path: output, formatName: format, optionAssignments: try optionAssignments(),
                                       tables: tables, registry: .standard())
         return try ExportPipeline(source: source, tables: tables, mapper: mapper, layout: layout,
-                                  overwrite: overwrite, append: append)
+                                  overwrite: overwrite, append: append, resume: resume, keepAnswers: keepAnswers)
     }
 }
 

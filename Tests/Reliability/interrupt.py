@@ -1,15 +1,16 @@
-"""Interrupts exports at random points, in every format, and checks what is left.
+"""Interrupts exports at random points, in every format, then resumes them.
 
 For each format and each signal (SIGKILL, SIGINT), `--runs` exports against a slowed
 fink-standin are stopped after a random delay. Every time:
 - no file exists under the final name (the export never finished),
-- after SIGINT the process exits with 130 within 2 s, says so in one short line, and
-  leaves no staged file behind.
-After SIGKILL nothing can clean up: the hidden staged files stay.
+- after SIGINT the process exits with 130 within 2 s and says so in one short line,
+- the same command with `--resume` then finishes with exactly the rows of a clean export
+  (none missing, none twice) and leaves nothing hidden behind (no staged file, no kept answers).
 
     .venv/bin/python Tests/Reliability/interrupt.py --bin-dir "$(swift build --show-bin-path)" --runs 20
 """
 import argparse
+import sqlite3
 import pathlib
 import random
 import re
@@ -47,7 +48,29 @@ def finished_files(output):
     return sorted(p.name for p in output.iterdir() if not p.name.startswith(".")) if output.exists() else []
 
 
-def one_run(bin_dir, url, fmt, sig, delay, directory, complete):
+def rows(fmt, output):
+    """What a user reads from an export, without the provenance (which holds timestamps)."""
+    found = {}
+    for path in sorted(output.iterdir()):
+        if path.name.startswith(".") or path.name.endswith(".meta.json"):
+            continue
+        if fmt in ("csv", "jsonl"):
+            found[path.name] = path.read_bytes()
+        elif fmt == "sqlite":
+            with sqlite3.connect(path) as connection:
+                for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'fink_export%'"):
+                    found[table] = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+        elif fmt == "hdf5":
+            import h5py
+            with h5py.File(path, "r") as h5:
+                h5.visititems(lambda name, item: found.__setitem__(name, item[()].tobytes()) if isinstance(item, h5py.Dataset) else None)
+        else:
+            text = path.read_text()
+            found[path.name] = text[text.index("<TABLE"):text.rindex("</TABLE>")]
+    return found
+
+
+def one_run(bin_dir, url, fmt, sig, delay, directory, complete, clean_rows):
     output = directory / "out"
     command = export_command(bin_dir, url, fmt, output)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -87,9 +110,15 @@ def one_run(bin_dir, url, fmt, sig, delay, directory, complete):
             lines = [line for line in stderr.splitlines() if line.strip()]
             if len(lines) != 1 or len(lines[0]) > 200:
                 problems.append(f"{fmt} SIGINT after {delay:.2f}s: expected one short line, got {stderr!r}")
-            leftovers = [p.name for p in output.iterdir()] if output.exists() else []
-            if leftovers:
-                problems.append(f"{fmt} SIGINT after {delay:.2f}s: files left behind: {leftovers}")
+    if not finished_first:
+        resumed = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=120)
+        if resumed.returncode != 0:
+            problems.append(f"{fmt} {sig.name} after {delay:.2f}s: --resume failed ({resumed.returncode}): {resumed.stderr.strip()[:300]}")
+        elif rows(fmt, output) != clean_rows[fmt]:
+            problems.append(f"{fmt} {sig.name} after {delay:.2f}s: the resumed export's rows differ from the clean run's")
+        hidden = [p.name for p in output.iterdir() if p.name.startswith(".")] if output.exists() else []
+        if hidden:
+            problems.append(f"{fmt} {sig.name} after {delay:.2f}s: left behind after --resume: {hidden}")
     return problems, finished_first
 
 
@@ -111,6 +140,7 @@ def main():
         # (which bounds the random delays).
         complete = {}
         clean = {}
+        clean_rows = {}
         with tempfile.TemporaryDirectory() as scratch:
             for fmt in FORMATS:
                 start = time.perf_counter()
@@ -118,19 +148,20 @@ def main():
                                stderr=subprocess.DEVNULL)
                 clean[fmt] = time.perf_counter() - start
                 complete[fmt] = finished_files(pathlib.Path(scratch) / fmt)
+                clean_rows[fmt] = rows(fmt, pathlib.Path(scratch) / fmt)
         for fmt in FORMATS:
             for sig in (signal.SIGKILL, signal.SIGINT):
                 for _ in range(args.runs):
                     delay = rng.uniform(0.0, clean[fmt])
                     with tempfile.TemporaryDirectory() as directory:
-                        found, finished_first = one_run(args.bin_dir, url, fmt, sig, delay, pathlib.Path(directory), complete)
+                        found, finished_first = one_run(args.bin_dir, url, fmt, sig, delay, pathlib.Path(directory), complete, clean_rows)
                     problems += found
                     completed += finished_first
                     interrupted += not finished_first
     finally:
         standin.terminate()
         standin.wait()
-    print(f"interrupt check (seed {seed}): {interrupted} exports interrupted, {completed} finished before the signal, "
+    print(f"interrupt check (seed {seed}): {interrupted} exports interrupted and resumed, {completed} finished before the signal, "
           f"{len(FORMATS)} formats × SIGKILL/SIGINT × {args.runs}; clean exports {min(clean.values()):.1f}–{max(clean.values()):.1f} s")
     for problem in problems:
         print("FAIL", problem)

@@ -15,13 +15,20 @@ public struct ExportPipeline: Sendable {
     public var overwrite: Bool
     /// Whether rows are added to existing outputs (formats that support it).
     public var append: Bool
+    /// Whether answers kept by an interrupted export of the same requests are used rather
+    /// than asked again (see ``AnswerSpool``).
+    public var resume: Bool
+    /// Whether the API's answers are kept on disk until the export succeeds, so that a later
+    /// run with ``resume`` can continue it.
+    public var keepAnswers: Bool
 
     /// Creates a pipeline.
     ///
     /// - Throws: ``SinkError/usage(_:)`` when `append` is asked of a format that cannot append,
     ///   or together with `overwrite`.
     public init(source: ExportSource, tables: [ExportTable], mapper: SchemaMapper, layout: OutputLayout,
-                overwrite: Bool = false, append: Bool = false) throws {
+                overwrite: Bool = false, append: Bool = false, resume: Bool = false,
+                keepAnswers: Bool = false) throws {
         let descriptor = layout.format.descriptor
         if append && !descriptor.capabilities.supportsAppend {
             throw SinkError.usage("\(descriptor.name) cannot add to an existing file; `fink-export formats` shows which formats can append")
@@ -33,6 +40,8 @@ public struct ExportPipeline: Sendable {
         self.layout = layout
         self.overwrite = overwrite
         self.append = append
+        self.resume = resume
+        self.keepAnswers = keepAnswers
     }
 
     /// Runs the export.
@@ -69,6 +78,8 @@ private final class ExportRun {
     var objectsRequest: RequestRecord?
     var objectsRequestCount = 0
     let retries = RetryCounter()
+    /// The API's answers on disk, for --resume (API sources only).
+    var spool: AnswerSpool?
 
     init(pipeline: ExportPipeline, progress: @escaping @Sendable (ExportProgress) -> Void,
          log: @escaping @Sendable (String) -> Void) {
@@ -92,6 +103,7 @@ private final class ExportRun {
                 for writer in distinctWriters { writer.close() }
             }
             try staging.commit()
+            spool?.remove()
             let summaryTables = tableRecords.compactMap { record -> ExportSummary.Table? in
                 guard let table = ExportTable(rawValue: record.name), let file = pipeline.layout.files[table] else { return nil }
                 return ExportSummary.Table(table: table, rows: record.rows, columns: record.columns.count, path: file.path)
@@ -102,7 +114,23 @@ private final class ExportRun {
             writes.waitUntilIdle()
             for writer in distinctWriters { writer.close() }
             staging.discard()
+            if let spool, Self.canResume(after: error) {
+                throw ResumableFailure(underlying: error, spool: spool.directory)
+            }
+            spool?.remove()
             throw error
+        }
+    }
+
+    /// Failures that another try may get past (an interruption, the network, the disk); a
+    /// bad answer or a wrong setting would fail the same way again.
+    private static func canResume(after error: Error) -> Bool {
+        switch error {
+        case is CancellationError, is FinkAPIError, is TransportError: return true
+        case let error as SinkError:
+            if case .output = error { return true }
+            return false
+        default: return false
         }
     }
 
@@ -135,8 +163,10 @@ private final class ExportRun {
         }
         var query = api.query
         query.columns = pipeline.mapper.requestColumns
+        let spool = try openSpool(client: client, query: query, batchSize: api.batchSize)
+        self.spool = spool
 
-        let anomalyAssembler = try await readAnomalies(client: client, query: query)
+        let anomalyAssembler = try await readAnomalies(client: client, query: query, spool: spool)
         if anomalyAssembler.rowCount < api.query.count {
             warnings.append("the anomaly answer held \(anomalyAssembler.rowCount) alerts, fewer than the \(api.query.count) asked for with --n: the date window holds no more")
         }
@@ -165,14 +195,14 @@ private final class ExportRun {
         // The first answer fixes the table's columns; the others are then read in the fetching
         // tasks, in parallel, and written in batch order.
         if let first = batches.first {
-            let fetched = try await client.fetchObjects(first, query: query, label: Self.label(0, batches))
+            let fetched = try await Self.fetchOrLoad(0, ids: first, batches: batches, client: client, query: query, spool: spool)
             objects.beginResponse()
             try Self.readAnswer(fetched.body, into: objects, what: what(0))
             account(0, fetched.request, bytes: fetched.body.count, objects.endResponse())
             try objects.fixColumns()
         }
         if let plan = objects.plan, batches.count > 1 {
-            try await fetchInOrder(batches, from: 1, client: client, query: query, concurrency: max(1, api.concurrency),
+            try await fetchInOrder(batches, from: 1, client: client, query: query, spool: spool, concurrency: max(1, api.concurrency),
                                    parse: { index, body in try Self.parse(body, plan: plan, what: what(index)) }) { index, parsed in
                 for batch in parsed.batches { try self.write(batch, table: .objects) }
                 objects.absorb(rows: parsed.rows, lenientNulls: parsed.lenientNulls)
@@ -186,10 +216,64 @@ private final class ExportRun {
         }
     }
 
+    /// The spool for this export: with --resume, the answers an interrupted run of the same
+    /// requests kept; otherwise a new one (an old one is replaced, with a notice).
+    private func openSpool(client: FinkClient, query: FinkQuery, batchSize: Int) throws -> AnswerSpool? {
+        guard let firstOutput = pipeline.tables.compactMap({ pipeline.layout.files[$0] }).first else { return nil }
+        let spool = AnswerSpool(besideOutput: firstOutput)
+        let manifest = AnswerSpool.Manifest(
+            baseURL: client.baseURL.absoluteString,
+            anomalyArguments: String(decoding: JSONArgument.body(query.anomalyArguments), as: UTF8.self),
+            columns: query.columns, batchSize: batchSize)
+        if spool.exists {
+            if pipeline.resume {
+                let saved = try spool.manifest()
+                guard saved == manifest else {
+                    throw SinkError.usage("the interrupted export to \(firstOutput.path) asked for other data (\(Self.difference(saved, manifest))); run without --resume to start over")
+                }
+                log("resuming: reading the answers already received from \(spool.directory.path)")
+                return spool
+            }
+            log("starting over: the answers kept by an interrupted export to \(firstOutput.path) are discarded (--resume would continue it)")
+        } else if pipeline.resume {
+            log("nothing to resume for \(firstOutput.path): starting from the beginning")
+        }
+        guard pipeline.keepAnswers else {
+            spool.remove()
+            return nil
+        }
+        try spool.create(manifest)
+        return spool
+    }
+
+    private static func difference(_ saved: AnswerSpool.Manifest, _ now: AnswerSpool.Manifest) -> String {
+        if saved.baseURL != now.baseURL { return "API \(saved.baseURL), now \(now.baseURL)" }
+        if saved.batchSize != now.batchSize { return "--batch-size \(saved.batchSize), now \(now.batchSize)" }
+        if saved.columns != now.columns { return "other columns" }
+        return "anomaly request \(saved.anomalyArguments), now \(now.anomalyArguments)"
+    }
+
+    /// An objects answer: from the spool when an earlier run kept it, else from the API (and
+    /// then kept).
+    private static func fetchOrLoad(_ index: Int, ids: [String], batches: [[String]], client: FinkClient,
+                                    query: FinkQuery, spool: AnswerSpool?) async throws -> FetchedBody {
+        let name = AnswerSpool.objectsName(index)
+        if let saved = try spool?.load(name) { return saved }
+        let fetched = try await client.fetchObjects(ids, query: query, label: label(index, batches))
+        try spool?.save(fetched, as: name)
+        return fetched
+    }
+
     /// Fetches and writes the anomalies table. The body is released on return, so it is not
     /// held through the objects step.
-    private func readAnomalies(client: FinkClient, query: FinkQuery) async throws -> BatchAssembler {
-        let anomalies = try await client.fetchAnomalies(query)
+    private func readAnomalies(client: FinkClient, query: FinkQuery, spool: AnswerSpool?) async throws -> BatchAssembler {
+        let anomalies: FetchedBody
+        if let saved = try spool?.load("anomalies") {
+            anomalies = saved
+        } else {
+            anomalies = try await client.fetchAnomalies(query)
+            try spool?.save(anomalies, as: "anomalies")
+        }
         anomalyRequest = anomalies.request
         bytes += anomalies.body.count
         let assembler = makeAssembler(for: .anomalies)
@@ -237,7 +321,8 @@ private final class ExportRun {
     /// Fetches `batches[first...]` with up to `concurrency` requests in flight, each task also
     /// `parse`-ing its answer, and hands the results over in batch order, so the output order
     /// never depends on network timing.
-    private func fetchInOrder(_ batches: [[String]], from first: Int, client: FinkClient, query: FinkQuery, concurrency: Int,
+    private func fetchInOrder(_ batches: [[String]], from first: Int, client: FinkClient, query: FinkQuery,
+                              spool: AnswerSpool?, concurrency: Int,
                               parse: @escaping @Sendable (Int, FetchedBody) throws -> ParsedResponse,
                               handle: (Int, ParsedResponse) throws -> Void) async throws {
         try await withThrowingTaskGroup(of: (Int, ParsedResponse).self) { group in
@@ -248,9 +333,9 @@ private final class ExportRun {
                 guard next < batches.count else { return }
                 let index = next
                 let ids = batches[index]
-                let label = Self.label(index, batches)
                 group.addTask {
-                    let fetched = try await client.fetchObjects(ids, query: query, label: label)
+                    let fetched = try await Self.fetchOrLoad(index, ids: ids, batches: batches, client: client,
+                                                             query: query, spool: spool)
                     return (index, try parse(index, fetched))
                 }
                 next += 1
@@ -397,6 +482,18 @@ final class RetryCounter: @unchecked Sendable {
 
     func increment() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
+}
+
+/// An export that failed in a way another try may get past, with the answers received so
+/// far kept for `--resume`.
+public struct ResumableFailure: Error, CustomStringConvertible {
+    /// What stopped the export.
+    public let underlying: Error
+    /// Where the answers are kept.
+    public let spool: URL
+
+    /// One line for the user.
+    public var description: String { "\(underlying)" }
 }
 
 /// The data itself is wrong: unreadable bodies or files, values that do not fit.

@@ -35,6 +35,7 @@ public final class OutputStaging: @unchecked Sendable {
         guard FileManager.default.isWritableFile(atPath: directory.path) else {
             throw SinkError.output("cannot write in \(directory.path): permission denied")
         }
+        Self.removeAbandonedStaging(of: finalURL)
         let name = ".\(finalURL.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
         let stagingURL = directory.appendingPathComponent(name)
         lock.withLock { staged.append((stagingURL, finalURL)) }
@@ -69,6 +70,20 @@ public final class OutputStaging: @unchecked Sendable {
             }
         }
         lock.withLock { staged.removeAll() }
+    }
+
+    /// Removes staged files of `finalURL` left by processes that no longer run (a killed
+    /// export cannot clean up after itself; `--resume` or a new export does it).
+    static func removeAbandonedStaging(of finalURL: URL) {
+        let directory = finalURL.deletingLastPathComponent().path
+        let prefix = ".\(finalURL.lastPathComponent).partial-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }) else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                unlink((directory as NSString).appendingPathComponent(name))
+            }
+        }
     }
 
     /// Removes every staged file that exists.

@@ -1,0 +1,124 @@
+import Foundation
+
+/// The API's answers of one export, kept on disk as they arrive, so `--resume` can finish an
+/// interrupted export without asking again for what was already received.
+///
+/// It is a hidden directory beside the first output (`.<name>.resume/`): a manifest naming the
+/// requests it belongs to, the anomaly answer, and one file per objects batch. A file is
+/// written under a temporary name and renamed, so a kill leaves only whole answers. The output
+/// itself is always written afresh from these answers: whatever the format, a resumed export
+/// produces exactly the rows of an uninterrupted one.
+public final class AnswerSpool: @unchecked Sendable {
+    /// What identifies the answers: the same requests give the same batches.
+    public struct Manifest: Codable, Equatable, Sendable {
+        /// The layout of this directory.
+        public var version = 1
+        /// The API base URL.
+        public var baseURL: String
+        /// The anomaly request's arguments, as sent.
+        public var anomalyArguments: String
+        /// Columns asked of the objects endpoint (nil: all).
+        public var columns: [String]?
+        /// Object ids per objects request.
+        public var batchSize: Int
+
+        /// Creates a manifest.
+        public init(baseURL: String, anomalyArguments: String, columns: [String]?, batchSize: Int) {
+            self.baseURL = baseURL
+            self.anomalyArguments = anomalyArguments
+            self.columns = columns
+            self.batchSize = batchSize
+        }
+    }
+
+    /// A saved answer and the request that produced it.
+    private struct Saved: Codable {
+        var request: RequestRecord
+    }
+
+    /// The directory.
+    public let directory: URL
+    private let fileManager = FileManager.default
+
+    /// The spool of the export whose first output file is `firstOutput`.
+    public init(besideOutput firstOutput: URL) {
+        directory = firstOutput.deletingLastPathComponent()
+            .appendingPathComponent(".\(firstOutput.lastPathComponent).resume", isDirectory: true)
+    }
+
+    /// Whether answers of an earlier export are kept here.
+    public var exists: Bool {
+        fileManager.fileExists(atPath: directory.appendingPathComponent("manifest.json").path)
+    }
+
+    /// The manifest of the answers kept here.
+    public func manifest() throws -> Manifest {
+        let url = directory.appendingPathComponent("manifest.json")
+        do {
+            return try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: url))
+        } catch {
+            throw SinkError.usage("the saved answers in \(directory.path) cannot be read (\(error.localizedDescription)); run without --resume to start over")
+        }
+    }
+
+    /// Starts an empty spool for `manifest`, replacing what was there.
+    public func create(_ manifest: Manifest) throws {
+        remove()
+        do {
+            try fileManager.createDirectory(at: directory, withIntermediateDirectories: false)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try write(encoder.encode(manifest), to: "manifest.json")
+        } catch let error as SinkError {
+            throw error
+        } catch {
+            throw SinkError.output("cannot keep the answers for --resume in \(directory.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Keeps an answer under `name` (`anomalies`, `objects-000012`).
+    public func save(_ fetched: FetchedBody, as name: String) throws {
+        try write(fetched.body, to: name + ".json")
+        try write(JSONEncoder().encode(Saved(request: fetched.request)), to: name + ".request.json")
+    }
+
+    /// The answer kept under `name`, if it was saved whole.
+    public func load(_ name: String) throws -> FetchedBody? {
+        let requestURL = directory.appendingPathComponent(name + ".request.json")
+        // The request is written after the body, so its presence means the body is whole.
+        guard fileManager.fileExists(atPath: requestURL.path) else { return nil }
+        do {
+            let saved = try JSONDecoder().decode(Saved.self, from: Data(contentsOf: requestURL))
+            let body = try Data(contentsOf: directory.appendingPathComponent(name + ".json"))
+            return FetchedBody(request: saved.request, body: body, attempts: 0)
+        } catch {
+            throw SinkError.usage("the saved answer \(name) in \(directory.path) cannot be read (\(error.localizedDescription)); run without --resume to start over")
+        }
+    }
+
+    /// The name of the objects answer of batch `index`.
+    public static func objectsName(_ index: Int) -> String {
+        "objects-" + String(format: "%06d", index)
+    }
+
+    /// Deletes the spool (after success, or when starting over).
+    public func remove() {
+        try? fileManager.removeItem(at: directory)
+    }
+
+    private func write(_ data: Data, to name: String) throws {
+        let target = directory.appendingPathComponent(name)
+        let temporary = directory.appendingPathComponent(".\(name).tmp-\(UInt32.random(in: 0 ... .max))")
+        do {
+            try data.write(to: temporary)
+        } catch {
+            unlink(temporary.path)
+            throw SinkError.output("cannot keep an answer for --resume in \(directory.path): \(error.localizedDescription)")
+        }
+        guard rename(temporary.path, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw SinkError.output("cannot keep an answer for --resume in \(directory.path): \(reason)")
+        }
+    }
+}

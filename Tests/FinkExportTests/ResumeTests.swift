@@ -1,0 +1,119 @@
+import FinkExport
+import FinkStandin
+import Foundation
+import Testing
+
+/// `--resume`: an export that stopped part-way is finished from the answers it kept, asking the
+/// API only for what it had not received, and ends with exactly the rows of a clean run.
+@Suite("Resuming an interrupted export", .serialized)
+struct ResumeTests {
+    /// The stand-in's API behind a switch that fails every objects request after the first
+    /// `objectsAnswersBeforeFailing`, and a log of the objects requests it answered.
+    final class FlakyAPI: @unchecked Sendable {
+        let api = StandinAPI(dataset: StandinDataset(.init(objectCount: 10, maximumAlerts: 80)))
+        private let lock = NSLock()
+        private var answered: [String] = []
+        private var failAfter: Int?
+        var server: LoopbackServer!
+        var url = ""
+
+        init() throws {
+            server = LoopbackServer { [unowned self] request in self.respond(to: request) }
+            url = "http://127.0.0.1:\(try server.start())"
+        }
+
+        deinit { server.stop() }
+
+        func failObjects(after count: Int?) { lock.withLock { failAfter = count; answered = [] } }
+        var objectsRequests: [String] { lock.withLock { answered } }
+
+        private func respond(to request: HTTPRequest) -> HTTPResponse {
+            if request.path.hasSuffix("/objects") {
+                let body = String(decoding: request.body, as: UTF8.self)
+                let refuse = lock.withLock { () -> Bool in
+                    if let failAfter, answered.count >= failAfter { return true }
+                    answered.append(body)
+                    return false
+                }
+                if refuse { return HTTPResponse(status: 503, body: Data("down for maintenance".utf8)) }
+            }
+            return api.respond(to: request)
+        }
+    }
+
+    static func export(_ api: FlakyAPI, to directory: URL, format: String, extra: [String] = [], quiet: Bool = true) throws -> CLI.Result {
+        try CLI.run(["--api-url", api.url, "--n", "12", "--batch-size", "2", "--concurrency", "1", "--retries", "0",
+                     "--format", format, "--output", directory.path + "/"] + (quiet ? ["--quiet"] : []) + extra)
+    }
+
+    static func visible(_ directory: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    @Test("a run stopped by the API keeps its answers; --resume asks only for the rest and writes the clean run's rows")
+    func resumeAfterAPIFailure() throws {
+        let api = try FlakyAPI()
+        let scratch = try ScratchDirectory()
+        let clean = scratch.path("clean"), resumed = scratch.path("resumed")
+
+        api.failObjects(after: nil)
+        #expect(try Self.export(api, to: clean, format: "csv").status == 0)
+        let allRequests = api.objectsRequests
+        #expect(allRequests.count >= 4)
+
+        api.failObjects(after: 2)
+        let failed = try Self.export(api, to: resumed, format: "csv")
+        CLITests.expectOneLineError(failed, status: 69, mentioning: "run the same command with --resume to continue")
+        #expect(Self.visible(resumed).isEmpty, "a failed export left \(Self.visible(resumed))")
+
+        api.failObjects(after: nil)
+        let finished = try Self.export(api, to: resumed, format: "csv", extra: ["--resume"])
+        #expect(finished.status == 0, "\(finished.stderr)")
+        // The two answers received before the failure were not asked for again.
+        #expect(api.objectsRequests == Array(allRequests.dropFirst(2)))
+        for file in ["anomalies.csv", "objects.csv"] {
+            let expected = try Data(contentsOf: clean.appendingPathComponent(file))
+            #expect(try Data(contentsOf: resumed.appendingPathComponent(file)) == expected, "\(file) differs from the clean run")
+        }
+        // Nothing hidden stays: no staged file, no kept answers.
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: resumed.path).filter { $0.hasPrefix(".") }
+        #expect(hidden.isEmpty, "left behind: \(hidden)")
+    }
+
+    @Test("--resume of an export that asked for other data is refused before any request")
+    func resumeWithOtherSettings() throws {
+        let api = try FlakyAPI()
+        let scratch = try ScratchDirectory()
+        api.failObjects(after: 1)
+        #expect(try Self.export(api, to: scratch.url, format: "csv").status == 69)
+        api.failObjects(after: nil)
+        let refused = try Self.export(api, to: scratch.url, format: "csv", extra: ["--resume", "--batch-size", "3"])
+        CLITests.expectOneLineError(refused, status: 64, mentioning: "--batch-size 2, now 3")
+        #expect(api.objectsRequests.isEmpty)
+    }
+
+    @Test("without --resume, kept answers are discarded with a notice and the export starts over")
+    func startOver() throws {
+        let api = try FlakyAPI()
+        let scratch = try ScratchDirectory()
+        api.failObjects(after: 1)
+        #expect(try Self.export(api, to: scratch.url, format: "jsonl").status == 69)
+        api.failObjects(after: nil)
+        let again = try Self.export(api, to: scratch.url, format: "jsonl", quiet: false)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("starting over"), "\(again.stderr)")
+        #expect(Self.visible(scratch.url) == ["anomalies.jsonl", "anomalies.jsonl.meta.json", "objects.jsonl", "objects.jsonl.meta.json"])
+    }
+
+    @Test("--no-keep-answers keeps nothing on disk, so there is nothing to resume")
+    func noKeepAnswers() throws {
+        let api = try FlakyAPI()
+        let scratch = try ScratchDirectory()
+        api.failObjects(after: 1)
+        let failed = try Self.export(api, to: scratch.url, format: "csv", extra: ["--no-keep-answers"])
+        #expect(failed.status == 69)
+        #expect(!failed.stderr.contains("--resume"), "\(failed.stderr)")
+        let entries = try scratch.entries()
+        #expect(entries.isEmpty, "left behind: \(entries)")
+    }
+}
