@@ -33,7 +33,7 @@ struct HDF5SinkTests {
     func libraryWriteError() throws {
         let scratch = try ScratchDirectory()
         let binary = CLI.productsDirectory.appendingPathComponent("fink-export").path
-        let result = try CLI.run(["-c", "ulimit -f 128; exec \(binary) --sample --output \(scratch.path("x.h5").path) --hdf5-compression off"],
+        let result = try CLI.run(["-c", "ulimit -f 128; exec \(binary) --sample --no-keep-answers --output \(scratch.path("x.h5").path) --hdf5-compression off"],
                                  executable: "/bin/bash")
         #expect(result.status == 73, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("fink-export: error: cannot write"))

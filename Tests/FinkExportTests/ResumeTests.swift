@@ -116,4 +116,15 @@ struct ResumeTests {
         let entries = try scratch.entries()
         #expect(entries.isEmpty, "left behind: \(entries)")
     }
+
+    @Test("a disk too small for the kept answers is one line naming --no-keep-answers, and nothing under a final name")
+    func answersDoNotFit() throws {
+        let scratch = try ScratchDirectory()
+        let binary = CLI.productsDirectory.appendingPathComponent("fink-export").path
+        let result = try CLI.run(["-c", "ulimit -f 64; exec \(binary) --sample --format csv --output \(scratch.url.path)/"],
+                                 executable: "/bin/bash")
+        CLITests.expectOneLineError(result, status: 73, mentioning: "cannot keep an answer for --resume")
+        #expect(result.stderr.contains("--no-keep-answers"), "\(result.stderr)")
+        #expect(Self.visible(scratch.url).isEmpty)
+    }
 }

@@ -65,13 +65,13 @@ struct SQLiteSinkTests {
         #expect(csv.status == 64)
     }
 
-    @Test("a write error from the library (file size limit) is one line, exit 73, no file left",
-          arguments: ["fink.sqlite", "out.csv", "out.jsonl.gz"])
+    @Test("a write error from the sink (file size limit) is one line, exit 73, no file left",
+          arguments: ["fink.sqlite", "out.csv", "out.jsonl.gz", "out.vot"])
     func writeError(name: String) throws {
         let scratch = try ScratchDirectory()
         let binary = CLI.productsDirectory.appendingPathComponent("fink-export").path
         let tables = name.hasSuffix(".sqlite") ? "" : "--tables objects"
-        let result = try CLI.run(["-c", "ulimit -f 256; exec \(binary) --sample \(tables) --output \(scratch.path(name).path)"],
+        let result = try CLI.run(["-c", "ulimit -f 256; exec \(binary) --sample --no-keep-answers \(tables) --output \(scratch.path(name).path)"],
                                  executable: "/bin/bash")
         #expect(result.status == 73, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("fink-export: error: cannot write"), "\(result.stderr)")

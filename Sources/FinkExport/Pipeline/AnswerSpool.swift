@@ -113,12 +113,13 @@ public final class AnswerSpool: @unchecked Sendable {
             try data.write(to: temporary)
         } catch {
             unlink(temporary.path)
-            throw SinkError.output("cannot keep an answer for --resume in \(directory.path): \(error.localizedDescription)")
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
+            throw SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason)); --no-keep-answers exports without keeping them")
         }
         guard rename(temporary.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary.path)
-            throw SinkError.output("cannot keep an answer for --resume in \(directory.path): \(reason)")
+            throw SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason)); --no-keep-answers exports without keeping them")
         }
     }
 }
