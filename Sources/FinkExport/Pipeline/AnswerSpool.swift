@@ -51,6 +51,12 @@ public final class AnswerSpool: @unchecked Sendable {
         fileManager.fileExists(atPath: directory.appendingPathComponent("manifest.json").path)
     }
 
+    /// Whether at least one whole answer is kept (otherwise there is nothing to resume).
+    public var holdsAnswers: Bool {
+        let names = (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.contains { $0.hasSuffix(".request.json") }
+    }
+
     /// The manifest of the answers kept here.
     public func manifest() throws -> Manifest {
         let url = directory.appendingPathComponent("manifest.json")
@@ -113,13 +119,13 @@ public final class AnswerSpool: @unchecked Sendable {
             try data.write(to: temporary)
         } catch {
             unlink(temporary.path)
-            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
-            throw SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason)); --no-keep-answers exports without keeping them")
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
+            throw SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason); --no-keep-answers does without)")
         }
         guard rename(temporary.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary.path)
-            throw SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason)); --no-keep-answers exports without keeping them")
+            throw SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason); --no-keep-answers does without)")
         }
     }
 }

@@ -114,7 +114,7 @@ private final class ExportRun {
             writes.waitUntilIdle()
             for writer in distinctWriters { writer.close() }
             staging.discard()
-            if let spool, Self.canResume(after: error) {
+            if let spool, Self.canResume(after: error), spool.holdsAnswers {
                 throw ResumableFailure(underlying: error, spool: spool.directory)
             }
             spool?.remove()
@@ -122,11 +122,14 @@ private final class ExportRun {
         }
     }
 
-    /// Failures that another try may get past (an interruption, the network, the disk); a
-    /// bad answer or a wrong setting would fail the same way again.
+    /// Failures that another try may get past (an interruption, the network, the server, the
+    /// disk); a bad answer, a refused request or a wrong setting would fail the same way again.
     private static func canResume(after error: Error) -> Bool {
         switch error {
-        case is CancellationError, is FinkAPIError, is TransportError: return true
+        case is CancellationError, is TransportError: return true
+        case let error as FinkAPIError:
+            guard let status = error.status else { return true }
+            return status >= 500 || status == 408 || status == 429
         case let error as SinkError:
             if case .output = error { return true }
             return false
