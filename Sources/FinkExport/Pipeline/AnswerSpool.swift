@@ -115,17 +115,31 @@ public final class AnswerSpool: @unchecked Sendable {
     private func write(_ data: Data, to name: String) throws {
         let target = directory.appendingPathComponent(name)
         let temporary = directory.appendingPathComponent(".\(name).tmp-\(UInt32.random(in: 0 ... .max))")
-        do {
-            try data.write(to: temporary)
-        } catch {
-            unlink(temporary.path)
-            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
-            throw SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason); --no-keep-answers does without)")
-        }
-        guard rename(temporary.path, target.path) == 0 else {
+        // POSIX calls, for the errno of a full disk or a file-size limit in the message.
+        func failure() -> SinkError {
             let reason = String(cString: strerror(errno))
             unlink(temporary.path)
-            throw SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason); --no-keep-answers does without)")
+            return SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason); --no-keep-answers does without)")
         }
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure() }
+        let written = data.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += count
+            }
+            return true
+        }
+        guard written else {
+            let error = failure()
+            close(descriptor)
+            throw error
+        }
+        guard close(descriptor) == 0, rename(temporary.path, target.path) == 0 else { throw failure() }
     }
 }
