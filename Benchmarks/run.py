@@ -93,6 +93,7 @@ def main():
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--smoke", action="store_true", help="check that everything runs; figures are not meaningful")
+    parser.add_argument("--fink-export-args", default="", help="extra arguments for fink-export, e.g. \"--no-keep-answers\"")
     parser.add_argument("--markdown", type=pathlib.Path, help="also write the tables to this file")
     args = parser.parse_args()
     formats = args.formats.split(",")
@@ -119,7 +120,8 @@ def main():
             out.mkdir()
             wall, rss, _ = timed([str(bin_dir / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
                                   "--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency),
-                                  "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet"])
+                                  "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet",
+                                  *args.fink_export_args.split()])
             results[fmt] = {"ours": (wall, rss)}
             shutil.rmtree(out)
         peer = None
@@ -138,7 +140,7 @@ def main():
 
     megabytes = nbytes / 1e6
     lines = [f"Scale: {alerts:,} alerts in {objects} objects, {megabytes:,.0f} MB of API JSON, batch size {args.batch_size}, "
-             f"{args.concurrency} requests in flight (fink-export). Floor (requests, fetch and discard): {floor_seconds:.1f} s "
+             f"{args.concurrency} requests in flight (fink-export{' ' + args.fink_export_args if args.fink_export_args else ''}). Floor (requests, fetch and discard): {floor_seconds:.1f} s "
              f"({megabytes / floor_seconds:.0f} MB/s).", ""]
     lines.append("| format | tool | wall s | rows/s | MB/s JSON | peak RSS MB | peer/ours |")
     lines.append("|---|---|---:|---:|---:|---:|---:|")

@@ -117,7 +117,9 @@ struct ResumeTests {
         #expect(entries.isEmpty, "left behind: \(entries)")
     }
 
-    @Test("a disk too small for the kept answers is one line naming --no-keep-answers, and nothing under a final name")
+    @Test("a disk too small for the kept answers is one line naming --no-keep-answers, and nothing under a final name",
+          .disabled(if: ProcessInfo.processInfo.environment["FINK_EXPORT_SANITIZER"] == "thread",
+                    "ThreadSanitizer's own runtime faults (SIGBUS) under a file-size limit"))
     func answersDoNotFit() throws {
         let scratch = try ScratchDirectory()
         let binary = CLI.productsDirectory.appendingPathComponent("fink-export").path
