@@ -41,12 +41,14 @@ private func installInterruptHandler(task: Task<ExportSummary, Error>, layout: O
     let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: queue)
     let directories = Set(layout.files.values.map { $0.deletingLastPathComponent().path })
     let handler: @Sendable () -> Void = {
-        task.cancel()
-        queue.asyncAfter(deadline: .now() + 2) {
+        // The deadline is set first, on another queue, so nothing the cancellation does (or
+        // waits for) can keep the process from ending.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
             removeStagedFiles(in: directories)
             terminal.error("interrupted; no output was written")
             exit(ExitCodes.interrupted)
         }
+        DispatchQueue.global().async { task.cancel() }
     }
     source.setEventHandler(handler: handler)
     source.resume()

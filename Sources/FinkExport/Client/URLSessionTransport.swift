@@ -32,7 +32,7 @@ public final class URLSessionTransport: Transport {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            (data, response) = try await Self.load(urlRequest, in: session)
         } catch let error as URLError {
             if error.code == .timedOut { throw TransportError.timedOut(seconds: request.timeout) }
             if error.code == .cancelled { throw CancellationError() }
@@ -51,5 +51,55 @@ public final class URLSessionTransport: Transport {
             throw TransportError.truncatedBody(received: data.count, expected: announced)
         }
         return HTTPResponse(status: http.statusCode, headers: headers, body: data)
+    }
+
+    /// `session.data(for:)`, with a cancellation that cannot deadlock.
+    ///
+    /// FoundationNetworking's own `data(for:)` cancels its task synchronously inside the
+    /// cancellation handler, which holds the Swift task's status lock while `cancel()` waits for
+    /// the session's queue; if that queue is just then resuming the same task (the answer
+    /// arrived), neither proceeds. Seen as a hung Ctrl-C; here the cancel runs elsewhere.
+    private static func load(_ request: URLRequest, in session: URLSession) async throws -> (Data, URLResponse) {
+        let pending = PendingDataTask()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let task = session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let response {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                pending.start(task)
+            }
+        } onCancel: {
+            DispatchQueue.global().async { pending.cancel() }
+        }
+    }
+}
+
+/// A data task that may be cancelled before it has been created or started.
+private final class PendingDataTask: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var cancelled = false
+
+    func start(_ task: URLSessionDataTask) {
+        let cancelNow = lock.withLock { () -> Bool in
+            self.task = task
+            return cancelled
+        }
+        task.resume()
+        if cancelNow { DispatchQueue.global().async { task.cancel() } }
+    }
+
+    func cancel() {
+        let task = lock.withLock { () -> URLSessionDataTask? in
+            cancelled = true
+            return self.task
+        }
+        task?.cancel()
     }
 }
