@@ -63,6 +63,27 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: scratch.url.path + "/out"))
     }
 
+    @Test("bad arguments are refused before any request reaches the API", arguments: [
+        ["--start-date", "2023-02-30"], ["--stop-date", "yesterday"], ["--n", "-1"], ["--n", "2000000"],
+        ["--n", "99999999999999999999"], ["--format", "parquet"], ["--append", "--overwrite", "--format", "sqlite"],
+        ["--append", "--format", "csv"], ["--batch-size", "0"], ["--concurrency", "1000"], ["--columns", "i:objectId,,i:jd"],
+    ])
+    func refusedBeforeAnyRequest(arguments: [String]) throws {
+        let requests = RequestCounter()
+        let server = LoopbackServer { _ in
+            requests.increment()
+            return HTTPResponse(status: 500)
+        }
+        let port = try server.start()
+        defer { server.stop() }
+        let scratch = try ScratchDirectory()
+        let result = try CLI.run(["--api-url", "http://127.0.0.1:\(port)", "--output", scratch.url.path + "/out/"] + arguments)
+        #expect(result.status == 64, "\(arguments): exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("rror"), "\(arguments): \(result.stderr)")
+        #expect(requests.value == 0, "\(arguments) sent \(requests.value) request(s)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.url.path + "/out"))
+    }
+
     @Test("a window within one day is valid: the stop day is included whole")
     func sameDayWindow() throws {
         let scratch = try ScratchDirectory()
@@ -196,4 +217,13 @@ struct CLITests {
         let help = try CLI.run(["--help"])
         #expect(help.stdout.contains("Exit codes"))
     }
+}
+
+/// Counts the requests a test server received.
+final class RequestCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -66,6 +66,8 @@ struct HostileInputTests {
              .exported(column: "i:objectId", value: "ZTFé😀/1")),
         Case("a huge string", #"[{"i:objectId":"ZTF1","d:cdsxmatch":""# + String(repeating: "x", count: 4_000_000) + #""}]"#,
              .exported(column: "d:cdsxmatch", value: String(repeating: "x", count: 4_000_000))),
+        Case("a column name with a quote, a newline, markup and SQL", #"[{"i:objectId":"ZTF1","drop table x;--\n<&>\"q\"":"v"}]"#,
+             .exported(column: "drop table x;--\n<&>\"q\"", value: "v")),
         Case("NaN written as a string", #"[{"i:objectId":"ZTF1","i:magpsf":"NaN"}]"#, .exported(column: "i:magpsf", value: "")),
         Case("Java-style feature values", #"[{"i:objectId":"ZTF1","d:lc_features_g":"[1.0E-4, NaN, null, -2.5, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]"}]"#,
              .exported(column: "d:lc_features_g_mean", value: "0.0001")),
