@@ -186,7 +186,7 @@ public final class BatchAssembler: RecordHandler {
     /// Converts and appends one value of the current record.
     public func value(_ cell: Cell, slot: Int) throws {
         guard stamps[slot] != rowCount else {
-            throw MappingError("\(table.rawValue) row \(rowCount + 1): the record holds the key \"\(sources[slot].name)\" twice")
+            throw MappingError("\(table.rawValue) row \(rowCount + 1): the record holds the key \(ColumnNameText.shown(sources[slot].name)) twice")
         }
         stamps[slot] = rowCount
         let route = routes[slot]
