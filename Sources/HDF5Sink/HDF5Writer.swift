@@ -89,7 +89,7 @@ final class HDF5Writer: TableWriter {
                 throw SinkError.usage("HDF5 cannot hold the column name \(field.name.debugDescription): it contains a NUL character")
             }
             if field.name.hasSuffix(".mask"), names.contains(String(field.name.dropLast(5))) {
-                throw SinkError.usage("HDF5 cannot hold both \(ColumnNameText.shown(String(field.name.dropLast(5)))) and \(ColumnNameText.shown(field.name)): the mask of the first takes the second's name")
+                throw SinkError.usage("HDF5 cannot hold both \(MessageText.shown(String(field.name.dropLast(5)))) and \(MessageText.shown(field.name)): the mask of the first takes the second's name")
             }
         }
     }

@@ -44,6 +44,8 @@ struct HostileInputTests {
              .refused(mentioning: "deeper than")),
         Case("a duplicate key", #"[{"i:objectId":"ZTF1","i:objectId":"ZTF2"}]"#, .refused(mentioning: "twice")),
         Case("text in a number column", #"[{"i:objectId":"ZTF1","i:jd":"yesterday"}]"#, .refused(mentioning: "i:jd")),
+        Case("an object id with a newline, in a row that fails", #"[{"i:objectId":"ZTF\n1","i:jd":"x"}]"#,
+             .refused(mentioning: #"(object "ZTF\n1")"#)),
         Case("a boolean in an integer column", #"[{"i:objectId":"ZTF1","i:fid":true}]"#, .refused(mentioning: "i:fid")),
         Case("a nested value in a number column", #"[{"i:objectId":"ZTF1","i:magpsf":[1,2]}]"#, .refused(mentioning: "i:magpsf")),
         Case("an id beyond 64 bits", #"[{"i:objectId":"ZTF1","i:candid":18446744073709551616}]"#, .refused(mentioning: "i:candid")),

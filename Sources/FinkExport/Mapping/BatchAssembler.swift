@@ -178,7 +178,7 @@ public final class BatchAssembler: RecordHandler {
         let name = String(decoding: key, as: UTF8.self)
         if let slot = slotByName[name] { return slot }
         guard schema == nil else {
-            throw MappingError("\(table.rawValue): column \(ColumnNameText.shown(name)) appears in the data after the table's columns were fixed by its first rows; name it with --columns to export it")
+            throw MappingError("\(table.rawValue): column \(MessageText.shown(name)) appears in the data after the table's columns were fixed by its first rows; name it with --columns to export it")
         }
         return addSource(name)
     }
@@ -186,7 +186,7 @@ public final class BatchAssembler: RecordHandler {
     /// Converts and appends one value of the current record.
     public func value(_ cell: Cell, slot: Int) throws {
         guard stamps[slot] != rowCount else {
-            throw MappingError("\(table.rawValue) row \(rowCount + 1): the record holds the key \(ColumnNameText.shown(sources[slot].name)) twice")
+            throw MappingError("\(table.rawValue) row \(rowCount + 1): the record holds the key \(MessageText.shown(sources[slot].name)) twice")
         }
         stamps[slot] = rowCount
         let route = routes[slot]
@@ -212,8 +212,8 @@ public final class BatchAssembler: RecordHandler {
         }
         let objectId = objectIdSlot.flatMap { builders[sources[$0].firstField]?.lastText }
         if let problem = pendingProblem {
-            let label = objectId.map { " (object \($0))" } ?? ""
-            throw MappingError("\(table.rawValue) row \(rowCount + 1)\(label), column \(ColumnNameText.shown(problem.column)): \(problem.message)")
+            let label = objectId.map { " (object \(MessageText.shown($0)))" } ?? ""
+            throw MappingError("\(table.rawValue) row \(rowCount + 1)\(label), column \(MessageText.shown(problem.column)): \(problem.message)")
         }
         if let objectId {
             if let count = rowsByObjectInResponse[objectId] {
@@ -358,12 +358,12 @@ public final class BatchAssembler: RecordHandler {
             fields[source.firstField] = field
             let builder = ColumnBuilder(type: type, capacity: mapper.options.batchRows)
             if let (row, reason) = column.replay(into: builder) {
-                throw MappingError("\(table.rawValue) row \(rowCount - rowsInBatch + row + 1), column \(ColumnNameText.shown(source.name)): \(reason)")
+                throw MappingError("\(table.rawValue) row \(rowCount - rowsInBatch + row + 1), column \(MessageText.shown(source.name)): \(reason)")
             }
             install(builder, at: source.firstField)
             sources[slot].kind = .scalar
             routes[slot].kind = .scalar
-            warnings.append("column \(ColumnNameText.shown(source.name)) is not in the Fink catalogue; its type was inferred as \(type.rawValue) from its values")
+            warnings.append("column \(MessageText.shown(source.name)) is not in the Fink catalogue; its type was inferred as \(type.rawValue) from its values")
         }
         schema = try mapper.schema(for: table, fields: fields)
     }

@@ -441,10 +441,10 @@ private final class ExportRun {
             warnings.append("\(assembler.table.rawValue): \(report.rowsAlreadyPresent) row(s) were already in the output and were not added again")
         }
         for (column, count) in unrepresentable.sorted(by: { $0.key < $1.key }) {
-            warnings.append("\(assembler.table.rawValue): \(count) value(s) of \(ColumnNameText.shown(column)) cannot be held by \(pipeline.layout.format.descriptor.name) and were written as null")
+            warnings.append("\(assembler.table.rawValue): \(count) value(s) of \(MessageText.shown(column)) cannot be held by \(pipeline.layout.format.descriptor.name) and were written as null")
         }
         for (column, count) in assembler.lenientNulls.sorted(by: { $0.key < $1.key }) {
-            warnings.append("\(assembler.table.rawValue): \(count) value(s) of \(ColumnNameText.shown(column)) did not fit the column and were written as null (--lenient)")
+            warnings.append("\(assembler.table.rawValue): \(count) value(s) of \(MessageText.shown(column)) did not fit the column and were written as null (--lenient)")
         }
         tableRecords.append(Provenance.TableRecord(
             name: assembler.table.rawValue, rows: assembler.rowCount - report.rowsAlreadyPresent,
