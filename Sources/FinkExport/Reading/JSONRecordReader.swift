@@ -314,43 +314,38 @@ public struct JSONRecordReader {
 
     private mutating func scanNumber() throws {
         let start = position
-        // A local cursor: the loops stay in registers rather than writing `position` back.
-        var p = position
-        let n = input.count
-        if input[p] == UInt8(ascii: "-") {
-            p += 1
-            if p < n && input[p] == UInt8(ascii: "I") {
-                position = p
+        if input[position] == UInt8(ascii: "-") {
+            position += 1
+            if position < input.count && input[position] == UInt8(ascii: "I") {
                 try expectWord("Infinity")
                 return
             }
         }
-        guard p < n, isDigit(input[p]) else {
-            throw ReadError(offset: p, reason: "a number needs digits after '-'")
+        guard position < input.count, isDigit(input[position]) else {
+            throw ReadError(offset: position, reason: "a number needs digits after '-'")
         }
-        if input[p] == UInt8(ascii: "0") {
-            p += 1
+        if input[position] == UInt8(ascii: "0") {
+            position += 1
         } else {
-            while p < n && isDigit(input[p]) { p &+= 1 }
+            while position < input.count && isDigit(input[position]) { position += 1 }
         }
-        if p < n && input[p] == UInt8(ascii: ".") {
-            p += 1
-            let digitsStart = p
-            while p < n && isDigit(input[p]) { p &+= 1 }
-            guard p > digitsStart else { throw ReadError(offset: p, reason: "a number needs digits after '.'") }
+        if position < input.count && input[position] == UInt8(ascii: ".") {
+            position += 1
+            let digitsStart = position
+            while position < input.count && isDigit(input[position]) { position += 1 }
+            guard position > digitsStart else { throw ReadError(offset: position, reason: "a number needs digits after '.'") }
         }
-        if p < n && (input[p] | 0x20) == UInt8(ascii: "e") {
-            p += 1
-            if p < n && (input[p] == UInt8(ascii: "+") || input[p] == UInt8(ascii: "-")) { p += 1 }
-            let digitsStart = p
-            while p < n && isDigit(input[p]) { p &+= 1 }
-            guard p > digitsStart else { throw ReadError(offset: p, reason: "a number needs digits in its exponent") }
+        if position < input.count && (input[position] | 0x20) == UInt8(ascii: "e") {
+            position += 1
+            if position < input.count && (input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-")) { position += 1 }
+            let digitsStart = position
+            while position < input.count && isDigit(input[position]) { position += 1 }
+            guard position > digitsStart else { throw ReadError(offset: position, reason: "a number needs digits in its exponent") }
         }
-        if p == n {
+        if position == input.count {
             // A number can only end the input when the body was cut off mid-array.
             throw ReadError(offset: start, reason: "unexpected end of input after a number: the body looks cut off")
         }
-        position = p
     }
 
     private mutating func expectWord(_ word: StaticString) throws {
