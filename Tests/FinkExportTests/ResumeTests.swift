@@ -92,6 +92,26 @@ struct ResumeTests {
         #expect(api.objectsRequests.isEmpty)
     }
 
+    @Test("kept answers belong to the requests that produced them: any argument that changes an answer changes the manifest")
+    func manifestIdentifiesRequests() throws {
+        let client = FinkClient(baseURL: URL(string: "http://127.0.0.1:1")!, transport: URLSessionTransport())
+        let query = FinkQuery(count: 10, startDate: "2023-01-25")
+        let reference = AnswerSpool.Manifest(client: client, query: query, batchSize: 10)
+        #expect(AnswerSpool.Manifest(client: client, query: query, batchSize: 10) == reference)
+        var moreAlerts = query, otherWindow = query, fewerColumns = query, withUpperLimits = query
+        moreAlerts.count = 11
+        otherWindow.stopDate = "2023-05-22"
+        fewerColumns.columns = ["i:objectId"]
+        withUpperLimits.withUpperLimits = true
+        let variants = [moreAlerts, otherWindow, fewerColumns, withUpperLimits]
+        for changed in variants {
+            #expect(AnswerSpool.Manifest(client: client, query: changed, batchSize: 10) != reference, "\(changed)")
+        }
+        #expect(AnswerSpool.Manifest(client: client, query: query, batchSize: 5) != reference)
+        let other = FinkClient(baseURL: URL(string: "http://127.0.0.1:2")!, transport: URLSessionTransport())
+        #expect(AnswerSpool.Manifest(client: other, query: query, batchSize: 10) != reference)
+    }
+
     @Test("without --resume, kept answers are discarded with a notice and the export starts over")
     func startOver() throws {
         let api = try FlakyAPI()

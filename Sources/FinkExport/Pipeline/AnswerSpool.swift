@@ -17,23 +17,20 @@ public final class AnswerSpool: @unchecked Sendable {
         public var baseURL: String
         /// The anomaly request's arguments, as sent.
         public var anomalyArguments: String
-        /// Columns asked of the objects endpoint (nil: all).
-        public var columns: [String]?
+        /// The objects requests' arguments besides the ids (columns, upper limits), as sent.
+        public var objectsArguments: String
         /// Object ids per objects request.
         public var batchSize: Int
 
-        /// Creates a manifest.
-        public init(baseURL: String, anomalyArguments: String, columns: [String]?, batchSize: Int) {
-            self.baseURL = baseURL
-            self.anomalyArguments = anomalyArguments
-            self.columns = columns
+        /// The manifest of the requests `query` makes through `client`, `batchSize` ids at a time.
+        public init(client: FinkClient, query: FinkQuery, batchSize: Int) {
+            baseURL = client.baseURL.absoluteString
+            anomalyArguments = String(decoding: JSONArgument.body(query.anomalyArguments), as: UTF8.self)
+            var objects = query.objectsArguments(objectIds: [])
+            objects["objectId"] = nil
+            objectsArguments = String(decoding: JSONArgument.body(objects), as: UTF8.self)
             self.batchSize = batchSize
         }
-    }
-
-    /// A saved answer and the request that produced it.
-    private struct Saved: Codable {
-        var request: RequestRecord
     }
 
     /// The directory.
@@ -85,7 +82,7 @@ public final class AnswerSpool: @unchecked Sendable {
     /// Keeps an answer under `name` (`anomalies`, `objects-000012`).
     public func save(_ fetched: FetchedBody, as name: String) throws {
         try write(fetched.body, to: name + ".json")
-        try write(JSONEncoder().encode(Saved(request: fetched.request)), to: name + ".request.json")
+        try write(JSONEncoder().encode(fetched.request), to: name + ".request.json")
     }
 
     /// The answer kept under `name`, if it was saved whole.
@@ -94,9 +91,9 @@ public final class AnswerSpool: @unchecked Sendable {
         // The request is written after the body, so its presence means the body is whole.
         guard fileManager.fileExists(atPath: requestURL.path) else { return nil }
         do {
-            let saved = try JSONDecoder().decode(Saved.self, from: Data(contentsOf: requestURL))
+            let request = try JSONDecoder().decode(RequestRecord.self, from: Data(contentsOf: requestURL))
             let body = try Data(contentsOf: directory.appendingPathComponent(name + ".json"))
-            return FetchedBody(request: saved.request, body: body, attempts: 0)
+            return FetchedBody(request: request, body: body, attempts: 0)
         } catch {
             throw SinkError.usage("the saved answer \(name) in \(directory.path) cannot be read (\(error.localizedDescription)); run without --resume to start over")
         }

@@ -224,10 +224,7 @@ private final class ExportRun {
     private func openSpool(client: FinkClient, query: FinkQuery, batchSize: Int) throws -> AnswerSpool? {
         guard let firstOutput = pipeline.tables.compactMap({ pipeline.layout.files[$0] }).first else { return nil }
         let spool = AnswerSpool(besideOutput: firstOutput)
-        let manifest = AnswerSpool.Manifest(
-            baseURL: client.baseURL.absoluteString,
-            anomalyArguments: String(decoding: JSONArgument.body(query.anomalyArguments), as: UTF8.self),
-            columns: query.columns, batchSize: batchSize)
+        let manifest = AnswerSpool.Manifest(client: client, query: query, batchSize: batchSize)
         if spool.exists {
             if pipeline.resume {
                 let saved = try spool.manifest()
@@ -252,7 +249,7 @@ private final class ExportRun {
     private static func difference(_ saved: AnswerSpool.Manifest, _ now: AnswerSpool.Manifest) -> String {
         if saved.baseURL != now.baseURL { return "API \(saved.baseURL), now \(now.baseURL)" }
         if saved.batchSize != now.batchSize { return "--batch-size \(saved.batchSize), now \(now.batchSize)" }
-        if saved.columns != now.columns { return "other columns" }
+        if saved.objectsArguments != now.objectsArguments { return "objects requests \(saved.objectsArguments), now \(now.objectsArguments)" }
         return "anomaly request \(saved.anomalyArguments), now \(now.anomalyArguments)"
     }
 
