@@ -10,11 +10,11 @@ let fuzzTarget: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,addr
 // lld: gold fails on the instrumented objects ("internal error in format_file_lineno").
 let fuzzLink: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
 
+// Linux only: the sinks and the CLI call Glibc directly (no macOS build backs a platform claim).
 // Dependencies are kept to swift-argument-parser alone: everything else (HTTP server for the
 // stand-in, JSON reading, gzip) is either Foundation, a system library, or small enough to own.
 let package = Package(
     name: "fink-export",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "fink-export", targets: ["fink-export"]),
         .executable(name: "fink-standin", targets: ["fink-standin"]),

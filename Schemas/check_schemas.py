@@ -33,6 +33,9 @@ ALLOWED_TYPES = {"double", "float", "int", "long", "bool", "string", "array"}
 ALLOWED_NAMESPACES = {"i", "d", "v", "b"}
 ALLOWED_ENDPOINTS = {"anomaly", "objects"}
 MAX_DESCRIPTION = 140
+# Roles a sink may ask the schema for; each is held by at most one column.
+ALLOWED_ROLES = {"objectId", "alertId", "observationTime", "classLabel", "anomalyScore"}
+TABLE_KEYS = {"endpoint", "description"}
 COLUMN_KEYS = {"name", "namespace", "type", "unit", "ucd", "description", "endpoints", "expand"}
 FEATURE_KEYS = {"name", "description", "unit", "ucd"}
 EXPANDED = {"d:lc_features_g": "g", "d:lc_features_r": "r"}
@@ -120,13 +123,29 @@ def check_description(ck, where, desc, reference_doc=None):
         ck.fail(where, "description copies the reference doc text; write it in the project's own words")
 
 
+def check_tables(ck, tables):
+    where = "columns.json tables"
+    if not isinstance(tables, dict) or set(tables) != {"anomalies", "objects"}:
+        ck.fail(where, "tables must be an object with anomalies and objects")
+        return
+    for name, table in tables.items():
+        if not isinstance(table, dict) or set(table) != TABLE_KEYS:
+            ck.fail(f"{where} {name!r}", f"keys must be {sorted(TABLE_KEYS)}")
+            continue
+        if table["endpoint"] not in ALLOWED_ENDPOINTS:
+            ck.fail(f"{where} {name!r}", f"endpoint {table['endpoint']!r} not in {sorted(ALLOWED_ENDPOINTS)}")
+        if not isinstance(table["description"], str) or not table["description"].strip():
+            ck.fail(f"{where} {name!r}", "description must be a non-empty string")
+
+
 def check_columns(ck, doc, reference):
     where = "columns.json"
     if not isinstance(doc, dict):
         ck.fail(where, "top level must be an object")
         return
-    if set(doc) != {"schemaVersion", "columns"}:
-        ck.fail(where, f"top-level keys must be schemaVersion and columns, got {sorted(doc)}")
+    if set(doc) != {"schemaVersion", "tables", "columns"}:
+        ck.fail(where, f"top-level keys must be schemaVersion, tables and columns, got {sorted(doc)}")
+    check_tables(ck, doc.get("tables"))
     if not isinstance(doc.get("schemaVersion"), str) or not doc.get("schemaVersion"):
         ck.fail(where, "schemaVersion must be a non-empty string")
     cols = doc.get("columns")
@@ -160,6 +179,7 @@ def check_columns(ck, doc, reference):
                 detail.append(f"order differs first at index {first}: {names[first]!r} vs reference {ref_names[first]!r}")
             ck.fail(where, "column names do not match the reference list: " + "; ".join(detail))
 
+    roles_seen = {}
     for i, c in enumerate(cols):
         if not isinstance(c, dict):
             ck.fail(f"{where}[{i}]", "column entry must be an object")
@@ -173,6 +193,16 @@ def check_columns(ck, doc, reference):
             expected_keys = expected_keys | {"ascii"}
             if c.get("ascii") is not True or c.get("type") != "string":
                 ck.fail(at, "ascii may only be true, on a string column")
+        # "role": what the column is to a sink (object id, alert-key part, label, score).
+        if "role" in keys:
+            expected_keys = expected_keys | {"role"}
+            role = c.get("role")
+            if role not in ALLOWED_ROLES:
+                ck.fail(at, f"role {role!r} not in {sorted(ALLOWED_ROLES)}")
+            elif role in roles_seen:
+                ck.fail(at, f"role {role!r} is already held by {roles_seen[role]!r}")
+            else:
+                roles_seen[role] = name
         if keys != expected_keys:
             ck.fail(at, f"keys {sorted(keys)} differ from expected {sorted(expected_keys)}")
         if not isinstance(name, str) or ":" not in name:

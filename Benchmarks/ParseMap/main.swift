@@ -1,5 +1,6 @@
 // Parse + map throughput on one core: reads saved objects answers (JSON) into typed batches
-// with the exporter's own reader and assembler, discarding the batches, and prints MB/s.
+// through the exporter's own AnswerReader (reader + assembler, as an export reads an answer),
+// discarding the batches, and prints MB/s.
 //
 //   parse-map-bench FILE... [--repeat N]
 import FinkExport
@@ -30,12 +31,10 @@ do {
         let start = DispatchTime.now().uptimeNanoseconds
         rows = 0
         for body in bodies {
-            var assembler = BatchAssembler(table: .objects, mapper: mapper) { _ in }
-            try body.withUnsafeBytes { raw in
-                try JSONRecordReader.read(raw.bindMemory(to: UInt8.self), into: &assembler)
-            }
-            try assembler.finish()
-            rows += assembler.rowCount
+            var reader = try AnswerReader(body: body, source: .objectsAnswer(index: 0, count: 1),
+                                          into: BatchAssembler(table: .objects, mapper: mapper))
+            while try reader.next() != nil {}
+            rows += reader.stats.rows
         }
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }

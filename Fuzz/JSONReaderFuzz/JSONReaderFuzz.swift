@@ -17,20 +17,28 @@ func fuzzJSONReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
     // The first byte picks the mapping (strict or lenient) so both paths are explored.
     let chosen = size > 0 && data[0] & 1 == 1 ? lenientMapper : mapper
-    readAll(input, mapper: chosen) { try JSONRecordReader.read($0, into: &$1) }
-    readAll(input, mapper: chosen) { try CSVRecordReader.read($0, into: &$1) }
+    // As an export reads an answer (JSON), and as convert reads a saved file (JSON or CSV).
+    readAll(Data(input), mapper: chosen, source: .anomalyAnswer, sniff: false)
+    readAll(Data(input), mapper: chosen, source: .file("fuzz input"), sniff: true)
+    // The CSV reader a few records at a time, so resuming mid-body is explored too.
+    var csv = CSVRecordReader()
+    var assembler = BatchAssembler(table: .objects, mapper: chosen)
+    do {
+        while try csv.read(input, into: &assembler, records: 3) { _ = assembler.takeBatches() }
+        try assembler.finish()
+    } catch {
+        _ = String(describing: error)
+    }
     return 0
 }
 
-/// Reads `input` into a fresh objects assembler with `reader`; errors are expected, and their
+/// Reads `body` batch by batch into a fresh objects assembler; errors are expected, and their
 /// messages are built (a crash there would be a bug too). RecordBatch itself checks that every
 /// column of every batch has the batch's row count.
-private func readAll(_ input: UnsafeBufferPointer<UInt8>, mapper: SchemaMapper,
-                     _ reader: (UnsafeBufferPointer<UInt8>, inout BatchAssembler) throws -> Void) {
-    var assembler = BatchAssembler(table: .objects, mapper: mapper) { _ in }
+private func readAll(_ body: Data, mapper: SchemaMapper, source: AnswerSource, sniff: Bool) {
     do {
-        try reader(input, &assembler)
-        try assembler.finish()
+        var reader = try AnswerReader(body: body, source: source, into: BatchAssembler(table: .objects, mapper: mapper), sniff: sniff)
+        while try reader.next() != nil {}
     } catch {
         _ = String(describing: error)
     }

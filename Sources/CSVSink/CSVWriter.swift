@@ -20,7 +20,7 @@ final class CSVWriter: TableWriter {
 
     func beginTable(_ schema: TableSchema) throws {
         guard table == nil else {
-            throw SinkError.usage("csv holds one table per file; \(destination.finalURL.path) already holds \(table!)")
+            throw SinkError.tableLimit(format: "csv", path: destination.finalURL.path, holding: table!)
         }
         table = schema.name
         try output.append { out in

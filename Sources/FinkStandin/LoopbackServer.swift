@@ -32,7 +32,7 @@ public final class LoopbackServer: @unchecked Sendable {
     @discardableResult
     public func start() throws -> UInt16 {
         listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw SinkError.output("socket: \(String(cString: strerror(errno)))") }
+        guard listener >= 0 else { throw LoopbackServerError(description: "socket: \(String(cString: strerror(errno)))") }
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -40,7 +40,7 @@ public final class LoopbackServer: @unchecked Sendable {
         address.sin_port = requestedPort.bigEndian
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
             Glibc.close(listener)
-            throw SinkError.usage("\(host) is not an IPv4 address")
+            throw LoopbackServerError(description: "\(host) is not an IPv4 address")
         }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -48,7 +48,7 @@ public final class LoopbackServer: @unchecked Sendable {
         guard bound == 0, listen(listener, 128) == 0 else {
             let reason = String(cString: strerror(errno))
             Glibc.close(listener)
-            throw SinkError.output("cannot listen on \(host):\(requestedPort): \(reason)")
+            throw LoopbackServerError(description: "cannot listen on \(host):\(requestedPort): \(reason)")
         }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -177,4 +177,10 @@ public final class LoopbackServer: @unchecked Sendable {
         default: return "STATUS"
         }
     }
+}
+
+/// The server could not start.
+public struct LoopbackServerError: Error, CustomStringConvertible {
+    /// One line for the user.
+    public let description: String
 }

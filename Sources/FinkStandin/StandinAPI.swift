@@ -191,7 +191,7 @@ public struct StandinAPI: Sendable {
 
     /// astropy `Time(value).jd` for the forms the API documents; anything else is a 500.
     static func julianDate(_ text: String) throws -> Double {
-        guard let date = try? FinkQuery.parseDate(text, option: "date") else {
+        guard let date = try? FinkQuery.parseDate(text, argument: .startDate) else {
             throw Failure(response: jsonMessage(500, "Internal Server Error"))
         }
         return date.timeIntervalSince1970 / 86_400 + 2_440_587.5

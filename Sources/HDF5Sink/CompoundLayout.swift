@@ -23,11 +23,11 @@ final class CompoundLayout: TableLayout {
         self.schema = schema
         self.settings = settings
         for field in schema.fields {
-            let kind = Self.kind(of: field.type, float32: settings.float32)
+            let kind = Self.kind(of: field, float32: settings.float32)
             let value = members.count
             members.append(Member(name: field.name, kind: kind))
             var mask: Int?
-            if field.type.storage != .real {
+            if field.storage != .real {
                 mask = members.count
                 members.append(Member(name: field.name + ".mask", kind: .bool))
             }
@@ -35,14 +35,14 @@ final class CompoundLayout: TableLayout {
         }
     }
 
-    static func kind(of type: ColumnType, float32: Bool) -> MemberKind {
-        switch type {
-        case .double: return .float64
-        case .float: return float32 ? .float32 : .float64
-        case .long: return .int64
-        case .int: return .int32
-        case .bool: return .bool
-        case .string, .array: return .string(width: 1)
+    /// Reals are float64 (the exact value received) unless `float32` asks 32-bit source
+    /// columns to be stored in 32 bits; integers keep their source width.
+    static func kind(of field: Field, float32: Bool) -> MemberKind {
+        switch field.storage {
+        case .real: return float32 && field.bitWidth == 32 ? .float32 : .float64
+        case .integer: return field.bitWidth == 32 ? .int32 : .int64
+        case .boolean: return .bool
+        case .text: return .string(width: 1)
         }
     }
 
@@ -74,12 +74,12 @@ final class CompoundLayout: TableLayout {
         }
         let lines = AstropyMetadata.lines(columns: columns, tableMeta: [("table", schema.name), ("rows", String(dataset.rows))])
         try HDF5Attributes.writeDataset("\(schema.name).__table_column_meta__", strings: lines, under: file)
-        dataset.close()
+        try dataset.close()
         self.dataset = nil
     }
 
     func close() {
-        dataset?.close()
+        try? dataset?.close()
         dataset = nil
     }
 

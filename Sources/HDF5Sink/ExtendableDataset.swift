@@ -11,8 +11,10 @@ final class ExtendableDataset {
     private let plain: Bool
     private let chunkRows: Int
     private let compressionLevel: Int
-    private(set) var id: hid_t = -1
-    private(set) var type: hid_t = -1
+    private var dataset: HDF5Handle
+    private var rowType: HDF5Handle
+    /// The dataset's identifier (for attributes).
+    var id: hid_t { dataset.id }
     private(set) var offsets: [Int] = []
     private(set) var rowSize = 0
     private(set) var rows = 0
@@ -27,18 +29,15 @@ final class ExtendableDataset {
         self.plain = plain
         self.chunkRows = max(1, chunkRows)
         self.compressionLevel = compressionLevel
-        (id, type) = try create(name: name, members: members)
+        (dataset, rowType) = try Self.create(parent: parent, name: name, members: members, plain: plain,
+                                             chunkRows: self.chunkRows, compressionLevel: compressionLevel)
+        (offsets, rowSize) = Self.layout(members)
     }
 
-    deinit {
-        close()
-    }
-
-    func close() {
-        HDF5.close(id)
-        HDF5.close(type)
-        id = -1
-        type = -1
+    /// Closes the dataset and its row type.
+    func close() throws {
+        try dataset.close()
+        try rowType.close()
     }
 
     /// Chunk rows that keep a chunk near 1 MiB (h5py's advice: 10 KiB to 1 MiB), as a power of
@@ -58,35 +57,37 @@ final class ExtendableDataset {
         defer { buffer.deallocate() }
         buffer.initializeMemory(as: UInt8.self, repeating: 0, count: count * rowSize)
         encode(buffer)
-        try write(buffer, at: rows, count: count, into: id, type: type)
+        try write(buffer, at: rows, count: count, into: dataset.id, type: rowType.id)
         rows += count
     }
 
     // MARK: Creation and writing
 
-    private func create(name: String, members: [Member]) throws -> (hid_t, hid_t) {
+    /// Each member's byte offset in a packed row, and the row's size.
+    private static func layout(_ members: [Member]) -> (offsets: [Int], size: Int) {
         var offsets: [Int] = []
         var size = 0
         for member in members {
             offsets.append(size)
             size += member.kind.size
         }
-        let type: hid_t = plain ? try members[0].kind.makeType()
-            : try HDF5.id(H5Tcreate(H5T_COMPOUND, max(1, size)), "creating the row type of \(name)")
-        let dataset: hid_t
-        do {
-            dataset = try createDataset(name: name, type: type, members: members, offsets: offsets)
-        } catch {
-            H5Tclose(type)
-            throw error
-        }
-        self.offsets = offsets
-        self.rowSize = size
+        return (offsets, size)
+    }
+
+    /// Creates the dataset `name` and its row type.
+    private static func create(parent: hid_t, name: String, members: [Member], plain: Bool, chunkRows: Int,
+                               compressionLevel: Int) throws -> (dataset: HDF5Handle, type: HDF5Handle) {
+        let (offsets, size) = layout(members)
+        let type = HDF5Handle(plain ? try members[0].kind.makeType()
+            : try HDF5.id(H5Tcreate(H5T_COMPOUND, max(1, size)), "creating the row type of \(name)"))
+        let dataset = try createDataset(parent: parent, name: name, type: type.id, members: members, offsets: offsets,
+                                        plain: plain, chunkRows: chunkRows, compressionLevel: compressionLevel)
         return (dataset, type)
     }
 
     /// Adds the members to a compound `type` and creates the chunked, filtered dataset.
-    private func createDataset(name: String, type: hid_t, members: [Member], offsets: [Int]) throws -> hid_t {
+    private static func createDataset(parent: hid_t, name: String, type: hid_t, members: [Member], offsets: [Int],
+                                      plain: Bool, chunkRows: Int, compressionLevel: Int) throws -> HDF5Handle {
         if !plain {
             for (member, offset) in zip(members, offsets) {
                 let memberType = try member.kind.makeType()
@@ -106,8 +107,8 @@ final class ExtendableDataset {
             try HDF5.check(H5Pset_shuffle(properties), "adding the shuffle filter to \(name)")
             try HDF5.check(H5Pset_deflate(properties, UInt32(compressionLevel)), "adding deflate to \(name)")
         }
-        return try HDF5.id(H5Dcreate2(parent, name, type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
-                                  "creating dataset \(name)")
+        return try HDF5Handle(H5Dcreate2(parent, name, type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
+                              "creating dataset \(name)")
     }
 
     private func write(_ buffer: UnsafeRawPointer, at start: Int, count: Int, into dataset: hid_t, type: hid_t) throws {
@@ -144,34 +145,33 @@ final class ExtendableDataset {
         }
         guard changed else { return }
         let temporary = name + ".__widening__"
-        let (newDataset, newType) = try create(name: temporary, members: widened)
+        let (newDataset, newType) = try Self.create(parent: parent, name: temporary, members: widened, plain: plain,
+                                                    chunkRows: chunkRows, compressionLevel: compressionLevel)
+        let (newOffsets, newRowSize) = Self.layout(widened)
         let blockRows = max(chunkRows, 4096)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockRows * rowSize, alignment: 16)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockRows * newRowSize, alignment: 16)
         defer { buffer.deallocate() }
-        do {
-            var start = 0
-            while start < rows {
-                let count = min(blockRows, rows - start)
-                try read(into: buffer, at: start, count: count, as: newType)
-                try write(buffer, at: start, count: count, into: newDataset, type: newType)
-                start += count
-            }
-        } catch {
-            H5Dclose(newDataset)
-            H5Tclose(newType)
-            throw error
+        var start = 0
+        while start < rows {
+            let count = min(blockRows, rows - start)
+            try read(into: buffer, at: start, count: count, as: newType.id)
+            try write(buffer, at: start, count: count, into: newDataset.id, type: newType.id)
+            start += count
         }
-        close()
+        try close()
         try HDF5.check(H5Ldelete(parent, name, hid_t(H5P_DEFAULT)), "replacing \(name)")
         try HDF5.check(H5Lmove(parent, temporary, parent, name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)), "renaming the widened \(name)")
-        id = newDataset
-        type = newType
+        dataset = newDataset
+        rowType = newType
+        offsets = newOffsets
+        rowSize = newRowSize
         members = widened
     }
 
     /// Reads rows of the current dataset converted to `memoryType` (libhdf5 converts
     /// fixed-length strings of one width to another).
     private func read(into buffer: UnsafeMutableRawPointer, at start: Int, count: Int, as memoryType: hid_t) throws {
+        let id = dataset.id
         try withRows(start, count, of: id) { memorySpace, fileSpace in
             try HDF5.check(H5Dread(id, memoryType, memorySpace, fileSpace, hid_t(H5P_DEFAULT), buffer), "reading back rows of \(name)")
         }

@@ -2,44 +2,44 @@ import CHDF5
 import FinkExport
 
 /// The ML layout: a group per table holding `features`, a 2-D matrix of the expanded
-/// light-curve features (NaN where missing) with their names in its `columns` attribute,
-/// and 1-D `objectId`, `candid`, `label` (d:cdsxmatch) and `score` (d:anomaly_score) of the
-/// same length, so `X = f["objects/features"][:]` is one line.
+/// features (NaN where missing) with their names in its `columns` attribute, and 1-D
+/// `objectId`, `candid`, `label` and `score` of the same length (the columns with those
+/// roles in the schema, where the table has them), so `X = f["objects/features"][:]` is one line.
 final class FeatureLayout: TableLayout {
+    /// The vectors beside the matrix: the dataset name, the role it holds, its on-disk kind.
+    private static let vectorRoles: [(name: String, role: ColumnRole, kind: MemberKind)] = [
+        ("objectId", .objectId, .string(width: 16)), ("candid", .alertId, .int64),
+        ("label", .classLabel, .string(width: 16)), ("score", .anomalyScore, .float64),
+    ]
+
     let schema: TableSchema
-    private let group: hid_t
+    private let group: HDF5Handle
     private let featureColumns: [Int]
     private let matrix: FeatureMatrix
     private var vectors: [(column: Int, dataset: ExtendableDataset)] = []
 
     init(file: hid_t, schema: TableSchema, settings: HDF5Writer.Settings) throws {
         self.schema = schema
-        featureColumns = schema.fields.indices.filter {
-            if case .feature = schema.fields[$0].origin { return true }
-            return false
+        featureColumns = schema.fields.indices.filter { schema.fields[$0].isExpandedFeature }
+        guard !featureColumns.isEmpty else { throw SinkError.needsExpandedFeatures(format: "hdf5", layout: "features") }
+        group = try HDF5Handle(H5Gcreate2(file, schema.name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)),
+                               "creating group \(schema.name)")
+        matrix = try FeatureMatrix(parent: group.id, width: featureColumns.count, float32: settings.float32,
+                                   chunkRows: settings.chunkRows, compressionLevel: settings.compressionLevel)
+        for (name, role, kind) in Self.vectorRoles {
+            guard let column = schema.index(of: role), schema.fields[column].storage == Self.storage(of: kind) else { continue }
+            let chunkRows = settings.chunkRows > 0 ? settings.chunkRows : ExtendableDataset.defaultChunkRows(rowSize: kind.size)
+            vectors.append((column, try ExtendableDataset(parent: group.id, name: name, members: [Member(name: name, kind: kind)],
+                                                          plain: true, chunkRows: chunkRows, compressionLevel: settings.compressionLevel)))
         }
-        guard !featureColumns.isEmpty else {
-            throw SinkError.usage("the features layout needs expanded feature columns: keep d:lc_features_g/r and drop --no-expand")
-        }
-        group = try HDF5.id(H5Gcreate2(file, schema.name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)), "creating group \(schema.name)")
-        do {
-            matrix = try FeatureMatrix(parent: group, width: featureColumns.count, float32: settings.float32,
-                                       chunkRows: settings.chunkRows, compressionLevel: settings.compressionLevel)
-        } catch {
-            H5Gclose(group)
-            throw error
-        }
-        do {
-            for (name, source, kind) in [("objectId", "i:objectId", MemberKind.string(width: 16)), ("candid", "i:candid", .int64),
-                                         ("label", "d:cdsxmatch", .string(width: 16)), ("score", "d:anomaly_score", .float64)] {
-                guard let column = schema.fields.firstIndex(where: { $0.sourceName == source && $0.origin == .catalogue }) else { continue }
-                let chunkRows = settings.chunkRows > 0 ? settings.chunkRows : ExtendableDataset.defaultChunkRows(rowSize: kind.size)
-                vectors.append((column, try ExtendableDataset(parent: group, name: name, members: [Member(name: name, kind: kind)],
-                                                              plain: true, chunkRows: chunkRows, compressionLevel: settings.compressionLevel)))
-            }
-        } catch {
-            close()
-            throw error
+    }
+
+    private static func storage(of kind: MemberKind) -> StorageKind {
+        switch kind {
+        case .float64, .float32: return .real
+        case .int64, .int32: return .integer
+        case .bool: return .boolean
+        case .string: return .text
         }
     }
 
@@ -73,22 +73,27 @@ final class FeatureLayout: TableLayout {
     func finish() throws {
         try HDF5Attributes.write("columns", strings: featureColumns.map { schema.fields[$0].name }, on: matrix.id)
         try HDF5Attributes.write("sources", strings: featureColumns.map { schema.fields[$0].sourceName }, on: matrix.id)
-        try HDF5Attributes.write("nulls", string: "features and score: NaN; candid: the int64 fill value; objectId and label: empty", on: group)
-        try HDF5Attributes.write("int64_fill_value", integer: HDF5Writer.int64Fill, on: group)
-        close()
+        try HDF5Attributes.write("nulls", string: "features and score: NaN; candid: the int64 fill value; objectId and label: empty", on: group.id)
+        try HDF5Attributes.write("int64_fill_value", integer: HDF5Writer.int64Fill, on: group.id)
+        try matrix.close()
+        for (_, dataset) in vectors { try dataset.close() }
+        vectors = []
+        try group.close()
     }
 
     func close() {
-        matrix.close()
-        for (_, dataset) in vectors { dataset.close() }
+        try? matrix.close()
+        for (_, dataset) in vectors { try? dataset.close() }
         vectors = []
-        H5Gclose(group)
+        try? group.close()
     }
 }
 
 /// A 2-D float dataset `(rows, width)` grown by rows, chunked by whole rows.
 final class FeatureMatrix {
-    private(set) var id: hid_t = -1
+    private var dataset: HDF5Handle
+    /// The dataset's identifier (for attributes).
+    var id: hid_t { dataset.id }
     private let width: Int
     private let float32: Bool
     private var rows = 0
@@ -112,7 +117,8 @@ final class FeatureMatrix {
             try HDF5.check(H5Pset_shuffle(properties), "adding the shuffle filter to features")
             try HDF5.check(H5Pset_deflate(properties, UInt32(compressionLevel)), "adding deflate to features")
         }
-        id = try HDF5.id(H5Dcreate2(parent, "features", type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)), "creating features")
+        dataset = try HDF5Handle(H5Dcreate2(parent, "features", type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
+                                 "creating features")
     }
 
     func append(_ batch: RecordBatch, columns: [Int]) throws {
@@ -152,8 +158,7 @@ final class FeatureMatrix {
         rows += count
     }
 
-    func close() {
-        if id >= 0 { H5Dclose(id) }
-        id = -1
+    func close() throws {
+        try dataset.close()
     }
 }

@@ -68,15 +68,21 @@ enum HDF5 {
     /// Closes an identifier of any kind, ignoring failures (used on cleanup paths).
     static func close(_ id: hid_t) {
         guard id >= 0 else { return }
+        _ = closeChecked(id)
+        H5Eclear2(chdf5_error_default())
+    }
+
+    /// Closes an identifier of any kind and returns libhdf5's status.
+    static func closeChecked(_ id: hid_t) -> herr_t {
         switch H5Iget_type(id) {
-        case H5I_FILE: H5Fclose(id)
-        case H5I_GROUP: H5Gclose(id)
-        case H5I_DATASET: H5Dclose(id)
-        case H5I_DATATYPE: H5Tclose(id)
-        case H5I_DATASPACE: H5Sclose(id)
-        case H5I_ATTR: H5Aclose(id)
-        case H5I_GENPROP_LST: H5Pclose(id)
-        default: break
+        case H5I_FILE: return H5Fclose(id)
+        case H5I_GROUP: return H5Gclose(id)
+        case H5I_DATASET: return H5Dclose(id)
+        case H5I_DATATYPE: return H5Tclose(id)
+        case H5I_DATASPACE: return H5Sclose(id)
+        case H5I_ATTR: return H5Aclose(id)
+        case H5I_GENPROP_LST: return H5Pclose(id)
+        default: return -1
         }
     }
 }

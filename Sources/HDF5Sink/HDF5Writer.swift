@@ -17,44 +17,40 @@ final class HDF5Writer: TableWriter {
 
     private let destination: SinkDestination
     private let settings: Settings
-    private var file: hid_t = -1
+    private let file: HDF5Handle
     private var table: TableLayout?
 
     init(destination: SinkDestination, settings: Settings) throws {
         _ = HDF5.silenced
         self.destination = destination
         self.settings = settings
-        file = try wrap("creating the file") {
+        file = try Self.wrap(destination.finalURL.path, "creating the file") {
             let access = try HDF5.id(H5Pcreate(chdf5_file_access()), "creating file-access properties")
             defer { H5Pclose(access) }
             // The 1.8 format: dense attribute storage (provenance and column metadata can
             // exceed 64 KiB), still readable by every HDF5 since 2008.
             try HDF5.check(H5Pset_libver_bounds(access, H5F_LIBVER_V18, H5F_LIBVER_V18), "choosing the file format")
-            return try HDF5.id(H5Fcreate(destination.stagingURL.path, chdf5_acc_excl(), hid_t(H5P_DEFAULT), access), "creating the file")
+            return try HDF5Handle(H5Fcreate(destination.stagingURL.path, chdf5_acc_excl(), hid_t(H5P_DEFAULT), access), "creating the file")
         }
-    }
-
-    deinit {
-        close()
     }
 
     func beginTable(_ schema: TableSchema) throws {
         try Self.checkNames(schema)
         table = try wrap("starting \(schema.name)") {
             if settings.featuresLayout {
-                return try FeatureLayout(file: file, schema: schema, settings: settings)
+                return try FeatureLayout(file: file.id, schema: schema, settings: settings)
             }
-            return try CompoundLayout(file: file, schema: schema, settings: settings)
+            return try CompoundLayout(file: file.id, schema: schema, settings: settings)
         }
     }
 
     func write(_ batch: RecordBatch) throws {
-        guard let table else { throw SinkError.output("no table was started") }
+        guard let table else { throw SinkError.callOrder("write before beginTable") }
         try wrap("writing \(batch.schema.name)") { try table.append(batch) }
     }
 
     func endTable() throws -> TableWriteReport {
-        guard let table else { throw SinkError.output("no table was started") }
+        guard let table else { throw SinkError.callOrder("endTable before beginTable") }
         try wrap("finishing \(table.schema.name)") { try table.finish() }
         self.table = nil
         return TableWriteReport()
@@ -62,23 +58,18 @@ final class HDF5Writer: TableWriter {
 
     func finish(provenance: Provenance) throws {
         try wrap("writing the provenance") {
-            let root = try HDF5.id(H5Gopen2(file, "/", hid_t(H5P_DEFAULT)), "opening the root group")
-            defer { H5Gclose(root) }
-            try HDF5Provenance.write(provenance, on: root)
-            try HDF5.check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing the file")
+            let root = try HDF5Handle(H5Gopen2(file.id, "/", hid_t(H5P_DEFAULT)), "opening the root group")
+            try HDF5Provenance.write(provenance, on: root.id)
+            try root.close()
+            try HDF5.check(H5Fflush(file.id, H5F_SCOPE_GLOBAL), "flushing the file")
+            try file.close()
         }
-        let closing = file
-        file = -1
-        try wrap("closing the file") { try HDF5.check(H5Fclose(closing), "closing the file") }
     }
 
     func close() {
         table?.close()
         table = nil
-        if file >= 0 {
-            H5Fclose(file)
-            file = -1
-        }
+        try? file.close()
     }
 
     /// Member names are C strings, and `X.mask` is taken by the mask of `X`.
@@ -86,20 +77,26 @@ final class HDF5Writer: TableWriter {
         let names = Set(schema.fields.map(\.name))
         for field in schema.fields {
             if field.name.utf8.contains(0) {
-                throw SinkError.usage("HDF5 cannot hold the column name \(field.name.debugDescription): it contains a NUL character")
+                throw SinkError.columnNameNotHeld(format: "hdf5", column: field.name, reason: "it contains a NUL character")
             }
-            if field.name.hasSuffix(".mask"), names.contains(String(field.name.dropLast(5))) {
-                throw SinkError.usage("HDF5 cannot hold both \(MessageText.shown(String(field.name.dropLast(5)))) and \(MessageText.shown(field.name)): the mask of the first takes the second's name")
+            let masked = String(field.name.dropLast(5))
+            if field.name.hasSuffix(".mask"), names.contains(masked) {
+                throw SinkError.columnNameNotHeld(format: "hdf5", column: field.name,
+                                                  reason: "it is the name of the mask of \(MessageText.shown(masked))")
             }
         }
     }
 
     /// Turns a libhdf5 failure into a one-line output error naming the final path.
     private func wrap<T>(_ action: String, _ body: () throws -> T) throws -> T {
+        try Self.wrap(destination.finalURL.path, action, body)
+    }
+
+    private static func wrap<T>(_ path: String, _ action: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as HDF5Error {
-            throw SinkError.output("cannot write \(destination.finalURL.path) (\(action)): \(error)")
+            throw SinkError.write(path: path, action: action, reason: "\(error)")
         }
     }
 }

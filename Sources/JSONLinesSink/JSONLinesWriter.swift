@@ -22,7 +22,7 @@ final class JSONLinesWriter: TableWriter {
 
     func beginTable(_ schema: TableSchema) throws {
         guard table == nil else {
-            throw SinkError.usage("jsonl holds one table per file; \(destination.finalURL.path) already holds \(table!)")
+            throw SinkError.tableLimit(format: "jsonl", path: destination.finalURL.path, holding: table!)
         }
         table = schema.name
         names = schema.fields.map(\.name)

@@ -93,30 +93,41 @@ final class SQLiteStatement {
     }
 
     @inline(__always)
-    func bind(_ index: Int32, integer value: Int64) {
-        sqlite3_bind_int64(handle, index, value)
+    func bind(_ index: Int32, integer value: Int64) throws {
+        try check(sqlite3_bind_int64(handle, index, value), index)
     }
 
     @inline(__always)
-    func bind(_ index: Int32, real value: Double) {
-        sqlite3_bind_double(handle, index, value)
+    func bind(_ index: Int32, real value: Double) throws {
+        try check(sqlite3_bind_double(handle, index, value), index)
     }
 
     @inline(__always)
-    func bind(_ index: Int32, text bytes: UnsafeBufferPointer<UInt8>) {
+    func bind(_ index: Int32, text bytes: UnsafeBufferPointer<UInt8>) throws {
         // SQLITE_TRANSIENT: SQLite copies, so the batch's buffer need not outlive the call.
         let pointer = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-        sqlite3_bind_text64(handle, index, pointer, sqlite3_uint64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+        try check(sqlite3_bind_text64(handle, index, pointer, sqlite3_uint64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8)), index)
     }
 
     @inline(__always)
-    func bindNull(_ index: Int32) {
-        sqlite3_bind_null(handle, index)
+    func bindNull(_ index: Int32) throws {
+        try check(sqlite3_bind_null(handle, index), index)
     }
 
-    func bind(_ index: Int32, text value: String) {
+    func bind(_ index: Int32, text value: String) throws {
         var value = value
-        value.withUTF8 { bind(index, text: $0) }
+        try value.withUTF8 { try bind(index, text: $0) }
+    }
+
+    /// A bind fails on a parameter index out of range, a value too big, or no memory.
+    @inline(__always)
+    private func check(_ status: Int32, _ index: Int32) throws {
+        guard status == SQLITE_OK else { throw bindFailure(status, index) }
+    }
+
+    private func bindFailure(_ status: Int32, _ index: Int32) -> SQLiteError {
+        SQLiteError(code: status, message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+                    context: "binding parameter \(index) of \(SQLiteDatabase.shorten(sql))")
     }
 
     /// Runs the statement; true while it yields rows.

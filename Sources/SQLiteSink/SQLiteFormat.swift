@@ -13,7 +13,7 @@ public struct SQLiteFormat: SinkFormat {
         capabilities: SinkCapabilities(tablesPerFile: .many, supportsAppend: true, compression: []),
         options: [
             SinkOptionSpec(name: "indexes", kind: .bool, defaultValue: "true",
-                           help: "index i:objectId and i:candid after the load"),
+                           help: "index the object id and alert id columns after the load"),
         ])
 
     /// Creates a writer for one database file.

@@ -26,8 +26,8 @@ enum SQLiteProvenance {
         }
         let upsert = try database.prepare("INSERT OR REPLACE INTO fink_export_meta (key, value) VALUES (?, ?)")
         for (key, value) in entries {
-            upsert.bind(1, text: key)
-            upsert.bind(2, text: value)
+            try upsert.bind(1, text: key)
+            try upsert.bind(2, text: value)
             try upsert.step()
             upsert.reset()
         }
@@ -38,15 +38,15 @@ enum SQLiteProvenance {
             """)
         for (table, nulls) in tables {
             for (position, field) in table.fields.enumerated() {
-                column.bind(1, text: table.name)
-                column.bind(2, integer: Int64(position))
-                column.bind(3, text: field.name)
-                column.bind(4, text: field.sourceName)
-                column.bind(5, text: field.type.rawValue)
+                try column.bind(1, text: table.name)
+                try column.bind(2, integer: Int64(position))
+                try column.bind(3, text: field.name)
+                try column.bind(4, text: field.sourceName)
+                try column.bind(5, text: field.type.rawValue)
                 for (index, value) in [field.unit, field.ucd, field.description].enumerated() {
-                    if let value { column.bind(Int32(6 + index), text: value) } else { column.bindNull(Int32(6 + index)) }
+                    if let value { try column.bind(Int32(6 + index), text: value) } else { try column.bindNull(Int32(6 + index)) }
                 }
-                column.bind(9, integer: Int64(nulls[position]))
+                try column.bind(9, integer: Int64(nulls[position]))
                 try column.step()
                 column.reset()
             }

@@ -6,10 +6,6 @@ import Foundation
 /// journaling off (it is renamed into place only when complete); an appended file keeps its
 /// rollback journal, so a failed append leaves it as it was.
 final class SQLiteWriter: TableWriter {
-    /// The Fink columns that identify an alert; upper-limit rows all have candid -1, so the
-    /// time is part of the key.
-    static let alertKey = ["i:objectId", "i:candid", "i:jd"]
-
     private let destination: SinkDestination
     private let createIndexes: Bool
     private var database: SQLiteDatabase?
@@ -48,7 +44,7 @@ final class SQLiteWriter: TableWriter {
         let database = try requireOpen()
         // Identifiers travel as C strings: a NUL would silently cut the name.
         if let bad = schema.fields.first(where: { $0.name.utf8.contains(0) }) {
-            throw SinkError.output("SQLite cannot hold the column name \(bad.name.debugDescription): it contains a NUL character")
+            throw SinkError.columnNameNotHeld(format: "sqlite", column: bad.name, reason: "it contains a NUL character")
         }
         let table = SQLiteDatabase.quote(schema.name)
         let existing = try wrap("reading \(schema.name)") {
@@ -62,7 +58,7 @@ final class SQLiteWriter: TableWriter {
             tableIsNew = true
         } else {
             guard destination.appending else {
-                throw SinkError.output("\(destination.finalURL.path) already holds a table \(schema.name)")
+                throw SinkError.appendMismatch(path: destination.finalURL.path, table: schema.name, detail: "the file already holds this table")
             }
             try checkAppendable(schema, existingColumns: existing, database: database)
             tableIsNew = false
@@ -78,24 +74,26 @@ final class SQLiteWriter: TableWriter {
     }
 
     func write(_ batch: RecordBatch) throws {
-        guard let insert, let database else { throw SinkError.output("no table was started") }
+        guard let insert, let database else { throw SinkError.callOrder("write before beginTable") }
         let columns = batch.columns
         for (index, column) in columns.enumerated() { nullCounts[index] += column.nullCount }
         for row in 0 ..< batch.rowCount {
-            for (index, column) in columns.enumerated() {
-                let parameter = Int32(index + 1)
-                guard column.isValid(row) else {
-                    insert.bindNull(parameter)
-                    continue
+            try wrap("inserting into \(batch.schema.name)") {
+                for (index, column) in columns.enumerated() {
+                    let parameter = Int32(index + 1)
+                    guard column.isValid(row) else {
+                        try insert.bindNull(parameter)
+                        continue
+                    }
+                    switch column.values {
+                    case .integer(let values): try insert.bind(parameter, integer: values[row])
+                    case .real(let values): try insert.bind(parameter, real: values[row])
+                    case .boolean(let values): try insert.bind(parameter, integer: values[row] ? 1 : 0)
+                    case .text(let text): try text.withBytes(of: row) { try insert.bind(parameter, text: $0) }
+                    }
                 }
-                switch column.values {
-                case .integer(let values): insert.bind(parameter, integer: values[row])
-                case .real(let values): insert.bind(parameter, real: values[row])
-                case .boolean(let values): insert.bind(parameter, integer: values[row] ? 1 : 0)
-                case .text(let text): text.withBytes(of: row) { insert.bind(parameter, text: $0) }
-                }
+                try insert.step()
             }
-            try wrap("inserting into \(batch.schema.name)") { try insert.step() }
             if destination.appending && database.changes == 0 {
                 // Already in the file: its NULLs were counted by the export that wrote it.
                 skipped += 1
@@ -106,7 +104,7 @@ final class SQLiteWriter: TableWriter {
     }
 
     func endTable() throws -> TableWriteReport {
-        guard let schema, let database else { throw SinkError.output("no table was started") }
+        guard let schema, let database else { throw SinkError.callOrder("endTable before beginTable") }
         insert = nil
         if tableIsNew {
             try wrap("indexing \(schema.name)") { try createTableIndexes(schema, database: database) }
@@ -146,22 +144,18 @@ final class SQLiteWriter: TableWriter {
         }
     }
 
-    /// Output names of the alert-key columns present in `schema`.
-    static func keyColumns(_ schema: TableSchema) -> [String] {
-        alertKey.compactMap { source in schema.fields.first { $0.sourceName == source && $0.origin == .catalogue }?.name }
-    }
-
     private func createTableIndexes(_ schema: TableSchema, database: SQLiteDatabase) throws {
         let table = SQLiteDatabase.quote(schema.name)
-        let key = Self.keyColumns(schema)
-        // The unique key lets a later --append skip alerts already present.
-        if key.count >= 2 {
-            try database.execute("CREATE UNIQUE INDEX \(SQLiteDatabase.quote("\(schema.name)_alert")) ON \(table) (\(key.map(SQLiteDatabase.quote).joined(separator: ", ")))")
+        // The unique alert key lets a later append skip alerts already present.
+        if let key = schema.alertKey {
+            let columns = key.map { SQLiteDatabase.quote(schema.fields[$0].name) }.joined(separator: ", ")
+            try database.execute("CREATE UNIQUE INDEX \(SQLiteDatabase.quote("\(schema.name)_alert")) ON \(table) (\(columns))")
         }
         guard createIndexes else { return }
-        for source in ["i:objectId", "i:candid"] {
-            guard let field = schema.fields.first(where: { $0.sourceName == source && $0.origin == .catalogue }) else { continue }
-            try database.execute("CREATE INDEX \(SQLiteDatabase.quote("\(schema.name)_\(field.name)")) ON \(table) (\(SQLiteDatabase.quote(field.name)))")
+        for role in [ColumnRole.objectId, .alertId] {
+            guard let position = schema.index(of: role) else { continue }
+            let name = schema.fields[position].name
+            try database.execute("CREATE INDEX \(SQLiteDatabase.quote("\(schema.name)_\(name)")) ON \(table) (\(SQLiteDatabase.quote(name)))")
         }
     }
 
@@ -173,18 +167,19 @@ final class SQLiteWriter: TableWriter {
             if !missing.isEmpty { detail += "; new: \(missing.prefix(3).joined(separator: ", "))" }
             if !extra.isEmpty { detail += "; only in the file: \(extra.prefix(3).joined(separator: ", "))" }
             if missing.isEmpty && extra.isEmpty { detail = "; the order differs" }
-            throw SinkError.output("cannot append to \(schema.name) in \(destination.finalURL.path): its columns differ from this export's\(detail)")
+            throw SinkError.appendMismatch(path: destination.finalURL.path, table: schema.name, detail: "its columns differ from this export's\(detail)")
         }
         let unique = try wrap("reading the indexes of \(schema.name)") {
             try database.strings("SELECT name FROM pragma_index_list(\(SQLiteDatabase.literal(schema.name))) WHERE \"unique\" = 1")
         }
         guard unique.contains("\(schema.name)_alert") else {
-            throw SinkError.output("cannot append to \(schema.name) in \(destination.finalURL.path): it has no alert key (i:objectId with i:candid) to skip rows already present")
+            throw SinkError.appendMismatch(path: destination.finalURL.path, table: schema.name,
+                                           detail: "it has no unique alert key (object id, alert id and time) to skip rows already present")
         }
     }
 
     private func requireOpen() throws -> SQLiteDatabase {
-        guard let database else { throw SinkError.output("\(destination.finalURL.path) is already closed") }
+        guard let database else { throw SinkError.callOrder("a call after finish or close") }
         return database
     }
 
@@ -194,7 +189,8 @@ final class SQLiteWriter: TableWriter {
         do {
             return try body()
         } catch let error as SQLiteError {
-            throw SinkError.output("cannot write \(destination.finalURL.path) (\(action)): \(error.message) (\(String(cString: sqlite3_errstr(error.code))))")
+            throw SinkError.write(path: destination.finalURL.path, action: action,
+                                  reason: "\(error.message) (\(String(cString: sqlite3_errstr(error.code))))")
         }
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 
 /// A buffered file writer with optional gzip compression, for the text sinks.
 ///
-/// Write errors (a full disk, a file-size limit) surface as ``SinkError/output(_:)`` naming
-/// the final path, never as a crash.
+/// Write errors (a full disk, a file-size limit) surface as ``SinkError/write(path:action:reason:)``
+/// naming the final path, never as a crash.
 public final class ByteOutput {
     private let descriptor: Int32
     private let displayPath: String
@@ -21,7 +21,7 @@ public final class ByteOutput {
         self.displayPath = displayPath
         descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw SinkError.output("cannot create \(displayPath): \(String(cString: strerror(errno)))")
+            throw SinkError.write(path: displayPath, action: "creating it", reason: String(cString: strerror(errno)))
         }
         buffer.reserveCapacity(bufferLimit + 4096)
         if gzip {
@@ -33,7 +33,7 @@ public final class ByteOutput {
             guard status == Z_OK else {
                 z.deallocate()
                 Glibc.close(descriptor)
-                throw SinkError.output("cannot start gzip compression for \(displayPath) (zlib status \(status))")
+                throw SinkError.write(path: displayPath, action: "starting gzip compression", reason: "zlib status \(status)")
             }
             stream = z
             compressed = [UInt8](repeating: 0, count: 1 << 16)
@@ -83,7 +83,7 @@ public final class ByteOutput {
         endStream()
         closed = true
         guard Glibc.close(descriptor) == 0 else {
-            throw SinkError.output("cannot finish writing \(displayPath): \(String(cString: strerror(errno)))")
+            throw SinkError.write(path: displayPath, action: "finishing it", reason: String(cString: strerror(errno)))
         }
     }
 
@@ -125,7 +125,7 @@ public final class ByteOutput {
                     return (status, output.count - Int(stream.pointee.avail_out))
                 }
                 guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw SinkError.output("gzip compression failed for \(displayPath) (zlib status \(status))")
+                    throw SinkError.write(path: displayPath, action: "gzip compression", reason: "zlib status \(status)")
                 }
                 if produced > 0 {
                     try compressed.withUnsafeBufferPointer { try writeFully(UnsafeBufferPointer(rebasing: $0[0 ..< produced])) }
@@ -144,7 +144,7 @@ public final class ByteOutput {
             let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw SinkError.output("cannot write \(displayPath): \(String(cString: strerror(errno)))")
+                throw SinkError.write(path: displayPath, action: nil, reason: String(cString: strerror(errno)))
             }
             offset += written
         }

@@ -39,18 +39,16 @@ final class VOTableWriter: TableWriter {
         replacedCharacters = 0
         columns = schema.fields.map { field in
             let datatype: String
-            switch field.type {
-            case .double: datatype = "double"
-            case .float: datatype = "float"
-            case .long: datatype = "long"
-            case .int: datatype = "int"
-            case .bool: datatype = "boolean"
-            case .string, .array: datatype = field.asciiOnly ? "char" : "unicodeChar"
+            switch field.storage {
+            case .real: datatype = field.bitWidth == 32 ? "float" : "double"
+            case .integer: datatype = field.bitWidth == 32 ? "int" : "long"
+            case .boolean: datatype = "boolean"
+            case .text: datatype = field.asciiOnly ? "char" : "unicodeChar"
             }
-            return Column(datatype: datatype, isText: field.type.storage == .text)
+            return Column(datatype: datatype, isText: field.storage == .text)
         }
         var head = "<TABLE ID=\"\(uniqueID(schema.name))\" name=\"\(XMLText.attribute(schema.name))\">\n"
-        head += "<DESCRIPTION>\(schema.name == "anomalies" ? "Anomalous alerts from /api/v1/anomaly" : "Alerts of the anomalous objects from /api/v1/objects")</DESCRIPTION>\n"
+        if let description = schema.description { head += "<DESCRIPTION>\(XMLText.content(description))</DESCRIPTION>\n" }
         for (field, column) in zip(schema.fields, columns) {
             head += "<FIELD name=\"\(XMLText.attribute(field.name))\" ID=\"\(uniqueID(schema.name + "_" + field.name))\" datatype=\"\(column.datatype)\""
             if column.isText { head += " arraysize=\"*\"" }
@@ -74,7 +72,7 @@ final class VOTableWriter: TableWriter {
     }
 
     func endTable() throws -> TableWriteReport {
-        guard schema != nil else { throw SinkError.output("no table was started") }
+        guard schema != nil else { throw SinkError.callOrder("endTable before beginTable") }
         if binary {
             try base64.flush(to: output, final: true)
             try output.write("\n</STREAM></BINARY2></DATA>\n")
@@ -85,7 +83,7 @@ final class VOTableWriter: TableWriter {
         self.schema = nil
         guard replacedCharacters > 0 else { return TableWriteReport() }
         return TableWriteReport(warnings: [
-            "\(replacedCharacters) control character(s) that XML 1.0 cannot carry were written as U+FFFD (use --votable-encoding binary2 to keep them)",
+            "\(replacedCharacters) control character(s) that XML 1.0 cannot carry were written as U+FFFD (the binary2 encoding keeps them)",
         ])
     }
 
@@ -179,7 +177,9 @@ final class VOTableWriter: TableWriter {
                     if columns[index].datatype == "char" {
                         try text.withBytes(of: row) { bytes in
                             guard bytes.allSatisfy({ $0 < 0x80 }) else {
-                                throw DataError("\(batch.schema.name), column \(batch.schema.fields[index].name): \"\(String(decoding: bytes.prefix(40), as: UTF8.self))\" is not ASCII, which this VOTable char column requires")
+                                throw SinkError.valueNotHeld(format: "votable", table: batch.schema.name, column: batch.schema.fields[index].name,
+                                                             value: String(decoding: bytes.prefix(40), as: UTF8.self),
+                                                             reason: "is not ASCII, which this VOTable char column requires")
                             }
                             Self.appendBigEndian(UInt32(bytes.count), to: &scratch)
                             scratch.append(contentsOf: bytes)

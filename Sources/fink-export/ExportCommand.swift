@@ -76,9 +76,9 @@ struct ExportCommand: AsyncParsableCommand {
             try query().validate()
             _ = try SchemaMapper(options: output.mappingOptions(columns: requestedColumns()))
         } catch let error as QueryError {
-            throw ValidationError(error.description)
+            throw ValidationError(Messages.text(error))
         } catch let error as MappingError {
-            throw ValidationError(error.description)
+            throw ValidationError(Messages.text(error))
         }
     }
 

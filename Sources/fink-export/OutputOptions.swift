@@ -58,7 +58,7 @@ struct OutputOptions: ParsableArguments {
         var assignments = formatOptions
         if let hdf5Compression {
             guard hdf5Compression == "off" || (Int(hdf5Compression).map { (1 ... 9).contains($0) } ?? false) else {
-                throw SinkError.usage("--hdf5-compression takes a level from 1 to 9 or off, not \"\(hdf5Compression)\"")
+                throw ValidationError("--hdf5-compression takes a level from 1 to 9 or off, not \"\(hdf5Compression)\"")
             }
             assignments.append("compression-level=\(hdf5Compression == "off" ? "0" : hdf5Compression)")
         }

@@ -12,13 +12,13 @@ func runPipeline(quiet: Bool, _ build: () throws -> ExportPipeline) async throws
     } catch {
         throw fail(error, terminal: terminal)
     }
-    let task = Task { try await pipeline.run(progress: terminal.progress, log: terminal.notice) }
+    let task = Task { try await pipeline.run(progress: terminal.progress, notice: { terminal.notice(Messages.text($0)) }) }
     let interrupt = installInterruptHandler(task: task, layout: pipeline.layout, terminal: terminal)
     defer { interrupt.cancel() }
     do {
         let summary = try await task.value
         terminal.summary(summary)
-        for warning in summary.warnings { terminal.warning(warning) }
+        for warning in summary.warnings { terminal.warning(Messages.text(warning)) }
     } catch {
         throw fail(error, terminal: terminal)
     }

@@ -44,6 +44,7 @@ let columnsFile = loadObject(arguments[1])
 let featuresFile = loadObject(arguments[2])
 
 let allowedTypes: Set<String> = ["double", "float", "int", "long", "bool", "string", "array"]
+let allowedRoles: Set<String> = ["objectId", "alertId", "observationTime", "classLabel", "anomalyScore"]
 guard let version = columnsFile["schemaVersion"] as? String else { fail("\(arguments[1]): missing schemaVersion") }
 guard let columns = columnsFile["columns"] as? [[String: Any]], !columns.isEmpty else {
     fail("\(arguments[1]): missing or empty \"columns\" array")
@@ -52,6 +53,7 @@ guard let features = featuresFile["features"] as? [[String: Any]], !features.isE
     fail("\(arguments[2]): missing or empty \"features\" array")
 }
 guard let featureSet = featuresFile["featureSet"] as? String else { fail("\(arguments[2]): missing featureSet") }
+guard let tables = columnsFile["tables"] as? [String: [String: Any]] else { fail("\(arguments[1]): missing \"tables\" object") }
 
 var seen = Set<String>()
 var swift = """
@@ -61,6 +63,19 @@ var swift = """
 extension ColumnCatalogue {
     /// The version of the column catalogue compiled into this binary.
     public static let builtinSchemaVersion = \(literal(version))
+
+    /// What each exported table holds, by table name.
+    public static let builtinTableDescriptions: [String: String] = [
+
+"""
+for name in tables.keys.sorted() {
+    guard let description = tables[name]?["description"] as? String, !description.isEmpty else {
+        fail("\(arguments[1]): table \(name) has no description")
+    }
+    swift += "        \(literal(name)): \(literal(description)),\n"
+}
+swift += """
+    ]
 
     /// Every column Fink documents for the anomaly and objects endpoints.
     public static let builtinColumns: [ColumnSpec] = [
@@ -84,9 +99,11 @@ for (index, column) in columns.enumerated() {
     swift += "        ColumnSpec(name: \(literal(name)), type: .\(type), unit: \(literal(column["unit"] as? String)), "
     swift += "ucd: \(literal(column["ucd"] as? String)), description: \(literal(description)), "
     swift += "endpoints: [\(endpoints.map { ".\($0)" }.joined(separator: ", "))], "
+    let role = column["role"] as? String
+    if let role, !allowedRoles.contains(role) { fail("\(arguments[1]): column \(name) has an unknown role \(role)") }
     let ascii = column["ascii"] as? Bool ?? false
     if ascii && type != "string" { fail("\(arguments[1]): column \(name) is ascii but not a string") }
-    swift += "expandsFeatures: \(expand != nil), band: \(literal(column["band"] as? String)), asciiOnly: \(ascii)),\n"
+    swift += "expandsFeatures: \(expand != nil), band: \(literal(column["band"] as? String)), asciiOnly: \(ascii), role: \(role.map { ".\($0)" } ?? "nil")),\n"
 }
 swift += """
     ]

@@ -167,8 +167,8 @@ struct EndToEndTests {
         let atLimit = harness.dataset.objects.filter { $0.alertJDs.count >= 50 }.map(\.id)
         #expect(!truncated.isEmpty)
         #expect(Set(truncated) == Set(atLimit))
-        #expect(run.summary.warnings.contains { $0.contains("limit of 50 rows per object") })
-        #expect(run.summary.warnings.contains { $0.contains("fewer than the 500 asked for") })
+        #expect(run.summary.warnings.contains(.possiblyTruncated(objects: truncated, limit: 50)))
+        #expect(run.summary.warnings.contains(.fewerAnomalies(received: harness.dataset.anomalies.count, requested: 500)))
         let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: run.directory.path("objects.jsonl.meta.json"))) as! [String: Any]
         let tables = sidecar["tables"] as! [[String: Any]]
         #expect(Set(tables[0]["possiblyTruncatedObjects"] as! [String]) == Set(atLimit))

@@ -27,8 +27,7 @@ struct SQLiteSinkTests {
         try writer.beginTable(schema)
         try writer.write(batch)
         _ = try writer.endTable()
-        try writer.finish(provenance: Provenance(source: "test", exportedAt: "now", schemaVersion: "1", featureNames: [],
-                                                 nameStyle: "fink", featuresExpanded: true, tables: [], warnings: []))
+        try writer.finish(provenance: Provenance(source: "test", exportedAt: "now"))
         try staging.commit()
         let rows = SQLiteReader.query(url.path, #"SELECT "i:objectId", "select ""from""; --", typeof("É<&>"), "É<&>", flag FROM objects"#)
         #expect(rows == [["ZTF1", "9223372036854775806", "real", "Inf", "1"], ["Bo\u{f6}tes 'q' \"d\"", nil, "null", nil, "0"]])

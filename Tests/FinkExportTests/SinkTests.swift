@@ -30,12 +30,8 @@ struct SinkTests {
         try writer.beginTable(schema)
         try writer.write(batch)
         let unrepresentable = try writer.endTable().unrepresentableAsNull
-        let provenance = Provenance(tool: "fink-export", toolVersion: "test", source: "test", anomalyRequest: nil,
-                                    objectsRequest: nil, objectsRequestCount: 0, anomaliesRequested: nil, exportedAt: "now",
-                                    schemaVersion: "1", featureNames: [], nameStyle: "fink", featuresExpanded: true,
-                                    tables: [Provenance.TableRecord(name: "objects", rows: 3, columns: [], possiblyTruncatedObjects: [],
-                                                                    lenientNulls: [:], unrepresentableAsNull: unrepresentable)],
-                                    warnings: [])
+        var provenance = Provenance(source: "test", exportedAt: "now")
+        provenance.tables = [Provenance.TableRecord(name: "objects", rows: 3, columns: [], unrepresentableAsNull: unrepresentable)]
         try writer.finish(provenance: provenance)
         writer.close()
         try staging.commit()

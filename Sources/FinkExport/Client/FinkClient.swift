@@ -20,14 +20,6 @@ public struct FetchedBody: Sendable {
     public var attempts: Int
 }
 
-/// The API refused a request, or every try failed.
-public struct FinkAPIError: Error, CustomStringConvertible {
-    /// The HTTP status of the last answer, if there was one.
-    public let status: Int?
-    /// One line for the user, naming the request.
-    public let description: String
-}
-
 /// The two-step Fink client: the anomaly endpoint for the alerts, then the objects endpoint
 /// for every alert of their objects.
 public struct FinkClient: Sendable {
@@ -77,7 +69,6 @@ public struct FinkClient: Sendable {
                                   headers: ["Content-Type": "application/json", "Accept": "application/json",
                                             "User-Agent": "fink-export/\(FinkExportVersion.current)"],
                                   body: body, timeout: timeout)
-        let name = "POST \(url.absoluteString) (\(label))"
         var attempt = 0
         while true {
             attempt += 1
@@ -94,18 +85,18 @@ public struct FinkClient: Sendable {
                 let message = Self.errorMessage(from: response.body)
                 failure = "HTTP \(response.status)" + (message.isEmpty ? "" : ": \(message)")
                 guard RetryPolicy.isRetryable(status: response.status) else {
-                    throw FinkAPIError(status: response.status, description: "\(name) was refused with \(failure)")
+                    throw FinkAPIError(request: record, label: label, status: response.status, reason: failure, failure: .refused)
                 }
                 retryAfter = response.header("retry-after")
             } catch let error as TransportError {
                 failure = error.description
             }
             guard attempt <= retryPolicy.retries else {
-                let tries = attempt == 1 ? "1 try" : "\(attempt) tries"
-                throw FinkAPIError(status: status, description: "\(name) failed after \(tries): \(failure)")
+                throw FinkAPIError(request: record, label: label, status: status, reason: failure, failure: .exhausted(tries: attempt))
             }
             if let retryAfter, let asked = RetryPolicy.parseRetryAfter(retryAfter), asked > retryPolicy.maximumRetryAfter {
-                throw FinkAPIError(status: status, description: "\(name) failed with \(failure), and the server asks to wait \(Int(asked)) s, longer than the \(Int(retryPolicy.maximumRetryAfter)) s allowed")
+                throw FinkAPIError(request: record, label: label, status: status, reason: failure,
+                                   failure: .retryAfterTooLong(seconds: Int(asked), allowed: Int(retryPolicy.maximumRetryAfter)))
             }
             let wait = retryPolicy.delay(beforeRetry: attempt, retryAfter: retryAfter)
             onRetry?(label, attempt, failure)

@@ -1,32 +1,22 @@
-/// Turns the records of one table, as readers walk them, into typed ``RecordBatch``es.
+/// Turns the records of one answer, as readers walk them, into typed ``RecordBatch``es.
 ///
-/// It is the ``RecordHandler`` both the JSON and the CSV reader feed: every value is
-/// converted to its column's type on the way in, feature strings are expanded, absent keys
-/// become nulls, and a full batch is handed to `emit` so memory stays bounded.
+/// It is the ``RecordHandler`` both readers feed: every value is converted to its column's
+/// type on the way in, feature lists are expanded, absent keys become nulls. Full batches
+/// wait in ``takeBatches()`` for the caller, so memory stays bounded by how often it takes.
 ///
-/// The table's columns are fixed when its first batch is emitted: columns the catalogue does
-/// not know get their type from the values of that batch (with one warning each).
-public final class BatchAssembler: RecordHandler {
-    /// What happened while reading one response.
-    public struct ResponseStats: Sendable, Equatable {
-        /// Rows in the response.
-        public var rows = 0
-        /// Rows per object id, in first-seen order.
-        public var rowsPerObject: [(objectId: String, rows: Int)] = []
-
-        /// Equal when the row counts and the per-object counts, in order, are equal.
-        public static func == (lhs: ResponseStats, rhs: ResponseStats) -> Bool {
-            lhs.rows == rhs.rows && lhs.rowsPerObject.elementsEqual(rhs.rowsPerObject) { $0 == $1 }
-        }
-    }
-
-    private enum Kind {
+/// An assembler made from a mapper learns the columns: those the catalogue does not know get
+/// their type from the values of the first batch (one warning each), and the first batch
+/// fixes the schema. One made from a ``Plan`` continues a table whose columns are fixed; a
+/// key the plan lacks is then an error. Either reads one answer; row numbers in its errors
+/// count from that answer's start.
+package final class BatchAssembler: RecordHandler {
+    enum Kind {
         case scalar
         case features
         case inferred(InferredColumn)
     }
 
-    private struct Source {
+    struct Source {
         let name: String
         var kind: Kind
         let firstField: Int
@@ -35,7 +25,7 @@ public final class BatchAssembler: RecordHandler {
 
     /// Where a slot's values go, in trivial fields only: the per-value path reads this
     /// rather than ``Source``, whose string and class payload would be retained per value.
-    private struct Route {
+    struct Route {
         enum Kind { case scalar, features, inferred }
         var kind: Kind
         let firstField: Int
@@ -43,53 +33,46 @@ public final class BatchAssembler: RecordHandler {
     }
 
     /// The table being assembled.
-    public let table: ExportTable
-    private let mapper: SchemaMapper
-    private let emit: (RecordBatch) throws -> Void
-    private let featureCount: Int
+    package let table: ExportTable
+    let mapper: SchemaMapper
+    let featureCount: Int
 
-    @exclusivity(unchecked) private var sources: [Source] = []
-    @exclusivity(unchecked) private var routes: [Route] = []
-    private var slotByName: [String: Int] = [:]
-    private var fields: [Field] = []
+    @exclusivity(unchecked) var sources: [Source] = []
+    @exclusivity(unchecked) var routes: [Route] = []
+    var slotByName: [String: Int] = [:]
+    var fields: [Field] = []
     /// One builder per output field (nil for a column whose type is still being inferred).
-    @exclusivity(unchecked) private var builders: [ColumnBuilder?] = []
+    @exclusivity(unchecked) var builders: [ColumnBuilder?] = []
     /// The same builders, unretained, for the per-value path; `builders` keeps them alive.
-    @exclusivity(unchecked) private var fieldBuilders: [Unmanaged<ColumnBuilder>?] = []
-    private let stamps = RowStamps()
-    private var objectIdSlot: Int?
-    @exclusivity(unchecked) private var featureScratch: [Double] = []
+    @exclusivity(unchecked) var fieldBuilders: [Unmanaged<ColumnBuilder>?] = []
+    let stamps = RowStamps()
+    var objectIdSlot: Int?
+    @exclusivity(unchecked) var featureScratch: [Double] = []
 
-    @exclusivity(unchecked) private var rowsInBatch = 0
+    @exclusivity(unchecked) var rowsInBatch = 0
     @exclusivity(unchecked) private var pendingProblem: (column: String, message: String)?
-    @exclusivity(unchecked) private var response = ResponseStats()
-    @exclusivity(unchecked) private var rowsByObjectInResponse: [String: Int] = [:]
+    @exclusivity(unchecked) private var rowsByObject: [String: Int] = [:]
+    private var completed: [RecordBatch] = []
 
-    /// The schema, once the first batch has fixed it.
-    public private(set) var schema: TableSchema?
-    /// Rows accepted so far.
-    @exclusivity(unchecked) public private(set) var rowCount = 0
-    /// Distinct object ids in first-seen order.
-    public private(set) var objectIds: [String] = []
-    private var seenObjectIds = Set<String>()
-    /// One-line warnings for the user (columns with inferred types).
-    public private(set) var warnings: [String] = []
-    /// With lenient mapping: how many values of each column did not fit and became null.
-    public private(set) var lenientNulls: [String: Int] = [:]
+    /// The schema, once the first batch (or ``finish()``) has fixed it.
+    package internal(set) var schema: TableSchema?
+    /// What was read so far.
+    @exclusivity(unchecked) package internal(set) var stats = AnswerStats()
 
     /// A table's columns once they are fixed: what another assembler needs to read more
-    /// responses of the same table, on another thread.
-    public struct Plan: Sendable {
+    /// answers of the same table, on another thread.
+    package struct Plan: Sendable {
         fileprivate let table: ExportTable
         fileprivate let mapper: SchemaMapper
-        fileprivate let schema: TableSchema
+        /// The table's schema.
+        package let schema: TableSchema
         fileprivate let fields: [Field]
         fileprivate let sources: [(name: String, expands: Bool, firstField: Int, fieldCount: Int)]
         fileprivate let objectIdSlot: Int?
     }
 
-    /// The table's plan, once its columns are fixed (see ``fixColumns()``).
-    public var plan: Plan? {
+    /// The table's plan, once its columns are fixed.
+    package var plan: Plan? {
         guard let schema else { return nil }
         return Plan(table: table, mapper: mapper, schema: schema, fields: fields,
                     sources: sources.map { source in
@@ -99,12 +82,20 @@ public final class BatchAssembler: RecordHandler {
                     objectIdSlot: objectIdSlot)
     }
 
-    /// Creates an assembler that continues a table whose columns `plan` fixed: a key the plan
-    /// does not have is an error, as in the original.
-    public init(plan: Plan, emit: @escaping (RecordBatch) throws -> Void) {
+    /// Creates an assembler that learns the columns of `table` from its first rows.
+    package init(table: ExportTable, mapper: SchemaMapper) {
+        self.table = table
+        self.mapper = mapper
+        self.featureCount = mapper.catalogue.features.count
+        for name in mapper.plannedColumns(for: table) {
+            addSource(name)
+        }
+    }
+
+    /// Creates an assembler that continues a table whose columns `plan` fixed.
+    package init(plan: Plan) {
         self.table = plan.table
         self.mapper = plan.mapper
-        self.emit = emit
         self.featureCount = plan.mapper.catalogue.features.count
         self.schema = plan.schema
         self.fields = plan.fields
@@ -119,76 +110,45 @@ public final class BatchAssembler: RecordHandler {
         }
     }
 
-    /// Emits the rows so far and fixes the table's columns, so further responses can be read
-    /// in parallel through ``plan``.
-    public func fixColumns() throws {
-        if schema == nil { try flush() }
+    /// The full batches made so far, oldest first; they are handed over once.
+    package func takeBatches() -> [RecordBatch] {
+        defer { completed.removeAll(keepingCapacity: true) }
+        return completed
     }
 
-    /// Counts rows and lenient nulls that another assembler, continuing this table, read.
-    public func absorb(rows: Int, lenientNulls: [String: Int]) {
-        rowCount += rows
-        for (column, count) in lenientNulls { self.lenientNulls[column, default: 0] += count }
-    }
+    /// Whether full batches wait to be taken.
+    package var hasBatches: Bool { !completed.isEmpty }
 
-    /// Creates an assembler for `table`; `emit` receives each full batch in order.
-    public init(table: ExportTable, mapper: SchemaMapper, emit: @escaping (RecordBatch) throws -> Void) {
-        self.table = table
-        self.mapper = mapper
-        self.emit = emit
-        self.featureCount = mapper.catalogue.features.count
-        for name in mapper.plannedColumns(for: table) {
-            addSource(name)
-        }
-    }
-
-    // MARK: Responses
-
-    /// Starts counting a new response's rows per object.
-    public func beginResponse() {
-        response = ResponseStats()
-        rowsByObjectInResponse.removeAll(keepingCapacity: true)
-    }
-
-    /// Ends the current response and returns its counts.
-    public func endResponse() -> ResponseStats {
-        var stats = response
-        stats.rowsPerObject = stats.rowsPerObject.map { ($0.objectId, rowsByObjectInResponse[$0.objectId] ?? 0) }
-        return stats
-    }
-
-    /// Emits the last partial batch and returns the table's final schema.
+    /// Ends the answer: the last partial batch is made, and the schema fixed if no batch did.
+    /// An answer without rows makes no batch.
     @discardableResult
-    public func finish() throws -> TableSchema {
-        if rowsInBatch > 0 || schema == nil {
-            try flush()
-        }
+    package func finish() throws -> TableSchema {
+        if schema == nil { try freeze() }
+        if rowsInBatch > 0 { emitBatch() }
         return schema!
     }
 
     // MARK: RecordHandler
 
     /// Starts a record.
-    public func beginRecord() throws {
+    package func beginRecord() throws {
         pendingProblem = nil
     }
 
     /// The slot of a key; a key first seen after the columns were fixed is an error.
-    public func slot(forKey key: UnsafeBufferPointer<UInt8>) throws -> Int {
+    package func slot(forKey key: UnsafeBufferPointer<UInt8>) throws -> Int {
         let name = String(decoding: key, as: UTF8.self)
         if let slot = slotByName[name] { return slot }
-        guard schema == nil else {
-            throw MappingError("\(table.rawValue): column \(MessageText.shown(name)) appears in the data after the table's columns were fixed by its first rows; name it with --columns to export it")
-        }
+        guard schema == nil else { throw MappingError.lateColumn(table: table.rawValue, column: name) }
         return addSource(name)
     }
 
     /// Converts and appends one value of the current record.
-    public func value(_ cell: Cell, slot: Int) throws {
-        guard stamps[slot] != rowCount else {
-            throw MappingError("\(table.rawValue) row \(rowCount + 1): the record holds the key \(MessageText.shown(sources[slot].name)) twice")
+    package func value(_ cell: Cell, slot: Int) throws {
+        guard stamps[slot] != stats.rows else {
+            throw MappingError.repeatedKey(table: table.rawValue, row: stats.rows + 1, column: sources[slot].name)
         }
-        stamps[slot] = rowCount
+        stamps[slot] = stats.rows
         let route = routes[slot]
         switch route.kind {
         case .scalar:
@@ -206,173 +166,48 @@ public final class BatchAssembler: RecordHandler {
     }
 
     /// Completes the record: absent keys become nulls, a pending problem is thrown.
-    public func endRecord() throws {
-        for slot in 0 ..< stamps.count where stamps[slot] != rowCount {
+    package func endRecord() throws {
+        for slot in 0 ..< stamps.count where stamps[slot] != stats.rows {
             appendMissing(slot: slot)
         }
         let objectId = objectIdSlot.flatMap { builders[sources[$0].firstField]?.lastText }
         if let problem = pendingProblem {
-            let label = objectId.map { " (object \(MessageText.shown($0)))" } ?? ""
-            throw MappingError("\(table.rawValue) row \(rowCount + 1)\(label), column \(MessageText.shown(problem.column)): \(problem.message)")
+            throw MappingError.valueDoesNotFit(table: table.rawValue, row: stats.rows + 1, objectId: objectId,
+                                               column: problem.column, reason: problem.message)
         }
         if let objectId {
-            if let count = rowsByObjectInResponse[objectId] {
-                rowsByObjectInResponse[objectId] = count + 1
+            if let count = rowsByObject[objectId] {
+                rowsByObject[objectId] = count + 1
             } else {
-                rowsByObjectInResponse[objectId] = 1
-                response.rowsPerObject.append((objectId, 0))
+                rowsByObject[objectId] = 1
+                stats.rowsPerObject.append(AnswerStats.ObjectRows(objectId: objectId, rows: 0))
             }
-            if seenObjectIds.insert(objectId).inserted { objectIds.append(objectId) }
         }
-        response.rows += 1
-        rowCount += 1
+        stats.rows += 1
         rowsInBatch += 1
         if rowsInBatch >= mapper.options.batchRows {
-            try flush()
-        }
-    }
-
-    // MARK: Building
-
-    @discardableResult
-    private func addSource(_ name: String) -> Int {
-        let spec = mapper.catalogue[name]
-        let planned = mapper.fields(forColumn: name)
-        let slot = sources.count
-        let kind: Kind
-        if spec == nil {
-            kind = .inferred(InferredColumn())
-        } else if spec!.expandsFeatures && mapper.options.expandFeatures {
-            kind = .features
-        } else {
-            kind = .scalar
-        }
-        let source = Source(name: name, kind: kind, firstField: fields.count, fieldCount: planned.count)
-        for field in planned {
-            fields.append(field)
-            if case .inferred = kind {
-                install(nil, at: nil)
-            } else {
-                install(ColumnBuilder(type: field.type, capacity: mapper.options.batchRows), at: nil)
-            }
-        }
-        appendSlot(source)
-        slotByName[name] = slot
-        if name == SchemaMapper.objectIdColumn, spec?.type.storage == .text { objectIdSlot = slot }
-        // Rows already in this batch did not have the column.
-        for _ in 0 ..< rowsInBatch { appendMissing(slot: slot) }
-        return slot
-    }
-
-    private func appendSlot(_ source: Source) {
-        let kind: Route.Kind
-        switch source.kind {
-        case .scalar: kind = .scalar
-        case .features: kind = .features
-        case .inferred: kind = .inferred
-        }
-        sources.append(source)
-        routes.append(Route(kind: kind, firstField: source.firstField, fieldCount: source.fieldCount))
-        stamps.appendSlot()
-    }
-
-    /// Sets the builder of output field `field`, or appends one when `field` is nil.
-    private func install(_ builder: ColumnBuilder?, at field: Int?) {
-        let unmanaged = builder.map { Unmanaged.passUnretained($0) }
-        if let field {
-            builders[field] = builder
-            fieldBuilders[field] = unmanaged
-        } else {
-            builders.append(builder)
-            fieldBuilders.append(unmanaged)
-        }
-    }
-
-    private func appendMissing(slot: Int) {
-        let route = routes[slot]
-        switch route.kind {
-        case .inferred:
-            if case .inferred(let column) = sources[slot].kind { column.appendMissing() }
-        case .scalar, .features:
-            for field in route.firstField ..< route.firstField + route.fieldCount {
-                fieldBuilders[field]!._withUnsafeGuaranteedRef { $0.appendMissing() }
-            }
-        }
-    }
-
-    private func appendFeatures(_ cell: Cell, route: Route, slot: Int) throws {
-        let bytes: UnsafeBufferPointer<UInt8>
-        switch cell {
-        case .null:
-            appendMissing(slot: slot)
-            return
-        case .string(let b), .text(let b):
-            if ValueConversion.isMissingString(b) {
-                appendMissing(slot: slot)
-                return
-            }
-            bytes = b
-        case .composite(let b):
-            bytes = b
-        case .number, .bool:
-            try problem(in: sources[slot].name, "value \(ValueConversion.preview(cell)) is not a feature list")
-            appendMissing(slot: slot)
-            return
-        }
-        let count: Int
-        do {
-            count = try FeatureStringParser.parse(bytes, into: &featureScratch)
-        } catch let error as FeatureStringError {
-            try problem(in: sources[slot].name, error.reason)
-            appendMissing(slot: slot)
-            return
-        }
-        if count == 0 {
-            appendMissing(slot: slot)
-        } else if count == featureCount {
-            for index in 0 ..< featureCount {
-                fieldBuilders[route.firstField + index]!._withUnsafeGuaranteedRef { $0.appendReal(featureScratch[index]) }
-            }
-        } else {
-            try problem(in: sources[slot].name, "the feature list has \(count) values, expected \(featureCount)")
-            appendMissing(slot: slot)
+            if schema == nil { try freeze() }
+            emitBatch()
         }
     }
 
     /// Records a value that does not fit: an error at the end of the record, or a counted
     /// null when mapping is lenient.
-    private func problem(in column: String, _ message: String) throws {
+    func problem(in column: String, _ message: String) throws {
         if mapper.options.lenient {
-            lenientNulls[column, default: 0] += 1
+            stats.lenientNulls[column, default: 0] += 1
         } else if pendingProblem == nil {
             pendingProblem = (column, message)
         }
     }
 
-    private func freeze() throws {
-        for slot in sources.indices {
-            guard case .inferred(let column) = sources[slot].kind else { continue }
-            let type = column.inferredType()
-            let source = sources[slot]
-            let field = mapper.fields(forColumn: source.name, inferredType: type)[0]
-            fields[source.firstField] = field
-            let builder = ColumnBuilder(type: type, capacity: mapper.options.batchRows)
-            if let (row, reason) = column.replay(into: builder) {
-                throw MappingError("\(table.rawValue) row \(rowCount - rowsInBatch + row + 1), column \(MessageText.shown(source.name)): \(reason)")
-            }
-            install(builder, at: source.firstField)
-            sources[slot].kind = .scalar
-            routes[slot].kind = .scalar
-            warnings.append("column \(MessageText.shown(source.name)) is not in the Fink catalogue; its type was inferred as \(type.rawValue) from its values")
+    private func emitBatch() {
+        // Per-object counts are kept in a dictionary on the hot path and copied out here.
+        for index in stats.rowsPerObject.indices {
+            stats.rowsPerObject[index].rows = rowsByObject[stats.rowsPerObject[index].objectId] ?? 0
         }
-        schema = try mapper.schema(for: table, fields: fields)
-    }
-
-    private func flush() throws {
-        if schema == nil { try freeze() }
         let columns = builders.map { $0!.take() }
-        let batch = RecordBatch(schema: schema!, columns: columns, rowCount: rowsInBatch)
+        completed.append(RecordBatch(schema: schema!, columns: columns, rowCount: rowsInBatch))
         rowsInBatch = 0
-        try emit(batch)
     }
 }

@@ -2,7 +2,8 @@
 /// in one record and the keys a record lacks.
 ///
 /// It is written for every value read, so it is raw storage: an array would check its
-/// uniqueness on each write.
+/// uniqueness on each write. The bound is still checked, in release builds too: a slot comes
+/// from the reader, and raw storage must never be written out of range.
 final class RowStamps {
     @exclusivity(unchecked) private var storage: UnsafeMutablePointer<Int>
     @exclusivity(unchecked) private var capacity: Int
@@ -34,11 +35,11 @@ final class RowStamps {
     /// The last row that gave `slot` a value, or -1.
     subscript(slot: Int) -> Int {
         get {
-            assert(slot >= 0 && slot < count)
+            precondition(slot >= 0 && slot < count, "slot out of range")
             return storage[slot]
         }
         set {
-            assert(slot >= 0 && slot < count)
+            precondition(slot >= 0 && slot < count, "slot out of range")
             storage[slot] = newValue
         }
     }

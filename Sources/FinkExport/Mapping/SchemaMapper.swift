@@ -5,29 +5,28 @@ public struct SchemaMapper: Sendable {
     public let catalogue: ColumnCatalogue
     /// The mapping options.
     public let options: MappingOptions
-    /// The Fink column every table needs: the objects step is keyed by it.
-    public static let objectIdColumn = "i:objectId"
+    /// The column every table needs (the catalogue's ``ColumnRole/objectId``): the objects
+    /// step is keyed by it.
+    public let objectIdColumn: String?
 
     /// Creates a mapper, checking the requested columns.
     ///
     /// - Throws: ``MappingError`` for an empty, repeated or unexportable column name.
     public init(catalogue: ColumnCatalogue = .builtin, options: MappingOptions = MappingOptions()) throws {
         self.catalogue = catalogue
+        let objectIdColumn = catalogue.column(withRole: .objectId)?.name
+        self.objectIdColumn = objectIdColumn
         var options = options
         if let requested = options.columns {
             var seen = Set<String>()
             for name in requested {
-                guard !name.isEmpty else { throw MappingError("--columns holds an empty column name") }
-                guard seen.insert(name).inserted else { throw MappingError("--columns names \(name) twice") }
-                if name.hasPrefix("v:") {
-                    throw MappingError("\(name) cannot be selected: the API computes v: columns only when no columns are given")
-                }
-                if name.hasPrefix("b:") {
-                    throw MappingError("\(name) cannot be exported: cutouts are not part of an export")
-                }
+                guard !name.isEmpty else { throw MappingError.emptyColumnName }
+                guard seen.insert(name).inserted else { throw MappingError.repeatedColumn(name) }
+                if name.hasPrefix("v:") { throw MappingError.derivedColumn(name) }
+                if name.hasPrefix("b:") { throw MappingError.cutoutColumn(name) }
             }
             // Rows without their object id cannot be related to anything; keep it first.
-            if !seen.contains(Self.objectIdColumn) { options.columns = [Self.objectIdColumn] + requested }
+            if let objectIdColumn, !seen.contains(objectIdColumn) { options.columns = [objectIdColumn] + requested }
         }
         self.options = options
     }
@@ -58,7 +57,7 @@ public struct SchemaMapper: Sendable {
             }
         }
         return [Field(name: name, sourceName: name, type: spec.type, unit: spec.unit, ucd: spec.ucd,
-                      description: spec.description, origin: .catalogue, asciiOnly: spec.asciiOnly)]
+                      description: spec.description, origin: .catalogue, asciiOnly: spec.asciiOnly, role: spec.role)]
     }
 
     /// Applies the name style to `fields` and returns the table schema.
@@ -70,11 +69,11 @@ public struct SchemaMapper: Sendable {
         for index in styled.indices {
             let name = options.nameStyle.apply(to: styled[index].name)
             if let first = owner[name] {
-                throw MappingError.nameCollision(first, styled[index].name, name: name)
+                throw MappingError.nameCollision(first: first, second: styled[index].name, name: name)
             }
             owner[name] = styled[index].name
             styled[index].name = name
         }
-        return TableSchema(name: table.rawValue, fields: styled)
+        return TableSchema(name: table.rawValue, description: catalogue.tableDescriptions[table.rawValue], fields: styled)
     }
 }

@@ -8,22 +8,22 @@ import Foundation
 /// written under a temporary name and renamed, so a kill leaves only whole answers. The output
 /// itself is always written afresh from these answers: whatever the format, a resumed export
 /// produces exactly the rows of an uninterrupted one.
-public final class AnswerSpool: @unchecked Sendable {
+package final class AnswerSpool: @unchecked Sendable {
     /// What identifies the answers: the same requests give the same batches.
-    public struct Manifest: Codable, Equatable, Sendable {
+    package struct Manifest: Codable, Equatable, Sendable {
         /// The layout of this directory.
-        public var version = 1
+        package var version = 1
         /// The API base URL.
-        public var baseURL: String
+        package var baseURL: String
         /// The anomaly request's arguments, as sent.
-        public var anomalyArguments: String
+        package var anomalyArguments: String
         /// The objects requests' arguments besides the ids (columns, upper limits), as sent.
-        public var objectsArguments: String
+        package var objectsArguments: String
         /// Object ids per objects request.
-        public var batchSize: Int
+        package var batchSize: Int
 
         /// The manifest of the requests `query` makes through `client`, `batchSize` ids at a time.
-        public init(client: FinkClient, query: FinkQuery, batchSize: Int) {
+        package init(client: FinkClient, query: FinkQuery, batchSize: Int) {
             baseURL = client.baseURL.absoluteString
             anomalyArguments = String(decoding: JSONArgument.body(query.anomalyArguments), as: UTF8.self)
             var objects = query.objectsArguments(objectIds: [])
@@ -34,59 +34,59 @@ public final class AnswerSpool: @unchecked Sendable {
     }
 
     /// The directory.
-    public let directory: URL
+    package let directory: URL
     private let fileManager = FileManager.default
 
     /// The spool of the export whose first output file is `firstOutput`.
-    public init(besideOutput firstOutput: URL) {
+    package init(besideOutput firstOutput: URL) {
         directory = firstOutput.deletingLastPathComponent()
             .appendingPathComponent(".\(firstOutput.lastPathComponent).resume", isDirectory: true)
     }
 
     /// Whether answers of an earlier export are kept here.
-    public var exists: Bool {
+    package var exists: Bool {
         fileManager.fileExists(atPath: directory.appendingPathComponent("manifest.json").path)
     }
 
     /// Whether at least one whole answer is kept (otherwise there is nothing to resume).
-    public var holdsAnswers: Bool {
+    package var holdsAnswers: Bool {
         let names = (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.contains { $0.hasSuffix(".request.json") }
     }
 
     /// The manifest of the answers kept here.
-    public func manifest() throws -> Manifest {
+    package func manifest() throws -> Manifest {
         let url = directory.appendingPathComponent("manifest.json")
         do {
             return try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: url))
         } catch {
-            throw SinkError.usage("the saved answers in \(directory.path) cannot be read (\(error.localizedDescription)); run without --resume to start over")
+            throw ResumeError.unreadable(directory: directory.path, answer: nil, reason: error.localizedDescription)
         }
     }
 
     /// Starts an empty spool for `manifest`, replacing what was there.
-    public func create(_ manifest: Manifest) throws {
+    package func create(_ manifest: Manifest) throws {
         remove()
         do {
             try fileManager.createDirectory(at: directory, withIntermediateDirectories: false)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try write(encoder.encode(manifest), to: "manifest.json")
-        } catch let error as SinkError {
+        } catch let error as ResumeError {
             throw error
         } catch {
-            throw SinkError.output("cannot keep the answers for --resume in \(directory.path): \(error.localizedDescription)")
+            throw ResumeError.cannotKeep(directory: directory.path, reason: error.localizedDescription)
         }
     }
 
     /// Keeps an answer under `name` (`anomalies`, `objects-000012`).
-    public func save(_ fetched: FetchedBody, as name: String) throws {
+    package func save(_ fetched: FetchedBody, as name: String) throws {
         try write(fetched.body, to: name + ".json")
         try write(JSONEncoder().encode(fetched.request), to: name + ".request.json")
     }
 
     /// The answer kept under `name`, if it was saved whole.
-    public func load(_ name: String) throws -> FetchedBody? {
+    package func load(_ name: String) throws -> FetchedBody? {
         let requestURL = directory.appendingPathComponent(name + ".request.json")
         // The request is written after the body, so its presence means the body is whole.
         guard fileManager.fileExists(atPath: requestURL.path) else { return nil }
@@ -95,17 +95,17 @@ public final class AnswerSpool: @unchecked Sendable {
             let body = try Data(contentsOf: directory.appendingPathComponent(name + ".json"))
             return FetchedBody(request: request, body: body, attempts: 0)
         } catch {
-            throw SinkError.usage("the saved answer \(name) in \(directory.path) cannot be read (\(error.localizedDescription)); run without --resume to start over")
+            throw ResumeError.unreadable(directory: directory.path, answer: name, reason: error.localizedDescription)
         }
     }
 
     /// The name of the objects answer of batch `index`.
-    public static func objectsName(_ index: Int) -> String {
+    package static func objectsName(_ index: Int) -> String {
         "objects-" + String(format: "%06d", index)
     }
 
     /// Deletes the spool (after success, or when starting over).
-    public func remove() {
+    package func remove() {
         try? fileManager.removeItem(at: directory)
     }
 
@@ -113,10 +113,10 @@ public final class AnswerSpool: @unchecked Sendable {
         let target = directory.appendingPathComponent(name)
         let temporary = directory.appendingPathComponent(".\(name).tmp-\(UInt32.random(in: 0 ... .max))")
         // POSIX calls, for the errno of a full disk or a file-size limit in the message.
-        func failure() -> SinkError {
+        func failure() -> ResumeError {
             let reason = String(cString: strerror(errno))
             unlink(temporary.path)
-            return SinkError.output("cannot keep an answer for --resume in \(directory.path) (\(reason); --no-keep-answers does without)")
+            return ResumeError.cannotKeep(directory: directory.path, reason: reason)
         }
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure() }

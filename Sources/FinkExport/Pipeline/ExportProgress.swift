@@ -40,6 +40,18 @@ public struct ExportSummary: Sendable {
     public var retries: Int
     /// The full provenance written with the output.
     public var provenance: Provenance
-    /// Warnings for the user.
-    public var warnings: [String] { provenance.warnings }
+    /// Warnings for the user, in the order they arose.
+    public var warnings: [ExportWarning]
+
+    init(ledgers: [TableLedger], files: [ExportTable: URL], meter: ExportMeter, provenance: Provenance) {
+        tables = ledgers.compactMap { ledger in
+            guard let record = ledger.provenanceRecord, let file = files[ledger.table] else { return nil }
+            return Table(table: ledger.table, rows: record.rows, columns: record.columns.count, path: file.path)
+        }
+        bytes = meter.bytes
+        elapsed = Date().timeIntervalSince(meter.started)
+        retries = meter.retries.value
+        self.provenance = provenance
+        warnings = ledgers.flatMap(\.warnings)
+    }
 }

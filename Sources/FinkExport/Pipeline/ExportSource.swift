@@ -21,7 +21,7 @@ public enum ExportSource: Sendable {
         public var label: String
 
         /// Creates an API source.
-        public init(client: FinkClient, query: FinkQuery, batchSize: Int = 20, concurrency: Int = 4, label: String? = nil) {
+        public init(client: FinkClient, query: FinkQuery, batchSize: Int = 10, concurrency: Int = 4, label: String? = nil) {
             self.client = client
             self.query = query
             self.batchSize = batchSize

@@ -14,20 +14,21 @@ public struct OutputLayout: Sendable {
     /// `path` names a directory when it ends in `/`, is an existing directory, or has no
     /// extension the format claims; two tables of a one-table format need a directory.
     ///
-    /// - Throws: ``SinkError/usage(_:)`` when the format cannot be told or the layout cannot hold the tables.
+    /// - Throws: a ``SinkError`` of the usage kind when the format cannot be told or the layout
+    ///   cannot hold the tables.
     public init(path: String, formatName: String?, optionAssignments: [String], tables: [ExportTable],
                 registry: SinkRegistry) throws {
         let byExtension = registry.format(forPath: path)
         let format: any SinkFormat
         if let formatName {
             guard let named = registry.format(named: formatName) else {
-                throw SinkError.usage("unknown format \"\(formatName)\"; choose one of \(registry.names.joined(separator: ", ")) (see fink-export formats)")
+                throw SinkError.unknownFormat(formatName, known: registry.names)
             }
             format = named
         } else if let byExtension {
             format = byExtension.format
         } else {
-            throw SinkError.usage("cannot tell the format of \"\(path)\" from its extension; give --format (\(registry.names.joined(separator: ", ")))")
+            throw SinkError.formatNotInferable(path: path, known: registry.names)
         }
         let descriptor = format.descriptor
         let options = try SinkOptions(optionAssignments, specs: descriptor.options, format: descriptor.name)
@@ -38,7 +39,7 @@ public struct OutputLayout: Sendable {
         let explicitDirectory = path.hasSuffix("/") || (exists && isDirectory.boolValue)
         let directoryMode = explicitDirectory || !claimedExtension
         if !explicitDirectory, let other = byExtension, other.format.descriptor.name != descriptor.name {
-            throw SinkError.usage("--output \(path) has the extension of \(other.format.descriptor.name), but --format is \(descriptor.name)")
+            throw SinkError.extensionMismatch(path: path, extensionFormat: other.format.descriptor.name, format: descriptor.name)
         }
 
         var files: [ExportTable: URL] = [:]
@@ -52,7 +53,7 @@ public struct OutputLayout: Sendable {
             }
         } else {
             if tables.count > 1 && descriptor.capabilities.tablesPerFile == .one {
-                throw SinkError.usage("\(descriptor.name) holds one table per file: give a directory (--output out/) for \(tables.map(\.rawValue).joined(separator: " and ")), or choose one with --tables")
+                throw SinkError.oneTablePerFile(format: descriptor.name, tables: tables.map(\.rawValue))
             }
             let file = URL(fileURLWithPath: path)
             files = Dictionary(uniqueKeysWithValues: tables.map { ($0, file) })
@@ -72,7 +73,7 @@ public struct OutputLayout: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw SinkError.output("cannot create the output directory \(directory.path): \((error as NSError).localizedDescription)")
+            throw SinkError.cannotCreateDirectory(path: directory.path, reason: (error as NSError).localizedDescription)
         }
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 
 /// How an output was made. Every sink stores it: sidecar JSON, attributes, metadata tables.
+///
+/// Sinks read it; the pipeline makes it. Every property has a default and is set by name,
+/// so a new property is added with a default and breaks no sink or test that makes one.
 public struct Provenance: Sendable, Codable, Equatable {
     /// One column as provenance describes it.
     public struct ColumnRecord: Sendable, Codable, Equatable {
@@ -47,9 +50,9 @@ public struct Provenance: Sendable, Codable, Equatable {
     }
 
     /// The tool.
-    public var tool: String
+    public var tool = "fink-export"
     /// The tool's version.
-    public var toolVersion: String
+    public var toolVersion = FinkExportVersion.current
     /// Where the data came from: the API base URL, `sample`, or the converted files.
     public var source: String
     /// The anomaly request.
@@ -57,43 +60,28 @@ public struct Provenance: Sendable, Codable, Equatable {
     /// The first objects request (the others differ only in their object ids).
     public var objectsRequest: RequestRecord?
     /// How many objects requests were made.
-    public var objectsRequestCount: Int
-    /// Rows asked for with `--n` (the anomalies table's `rows` says what the answer held).
+    public var objectsRequestCount = 0
+    /// Anomalous alerts asked for (the anomalies table's `rows` says what the answer held).
     public var anomaliesRequested: Int?
     /// When the export started, ISO 8601 UTC.
     public var exportedAt: String
     /// The column catalogue's version.
-    public var schemaVersion: String
+    public var schemaVersion = ColumnCatalogue.builtin.version
     /// The feature names packed in each feature string, in order.
-    public var featureNames: [String]
+    public var featureNames: [String] = []
     /// How names are written (`fink`, `plain`).
-    public var nameStyle: String
+    public var nameStyle = NameStyle.fink.rawValue
     /// Whether feature strings were expanded.
-    public var featuresExpanded: Bool
+    public var featuresExpanded = true
     /// The exported tables.
-    public var tables: [TableRecord]
+    public var tables: [TableRecord] = []
     /// Warnings the export produced.
-    public var warnings: [String]
+    public var warnings: [String] = []
 
-    /// Creates a provenance record.
-    public init(tool: String = "fink-export", toolVersion: String = FinkExportVersion.current, source: String,
-                anomalyRequest: RequestRecord? = nil, objectsRequest: RequestRecord? = nil, objectsRequestCount: Int = 0,
-                anomaliesRequested: Int? = nil, exportedAt: String, schemaVersion: String, featureNames: [String],
-                nameStyle: String, featuresExpanded: Bool, tables: [TableRecord], warnings: [String]) {
-        self.tool = tool
-        self.toolVersion = toolVersion
+    /// Creates a record of an export from `source` started at `exportedAt`; set the rest by name.
+    public init(source: String, exportedAt: String) {
         self.source = source
-        self.anomalyRequest = anomalyRequest
-        self.objectsRequest = objectsRequest
-        self.objectsRequestCount = objectsRequestCount
-        self.anomaliesRequested = anomaliesRequested
         self.exportedAt = exportedAt
-        self.schemaVersion = schemaVersion
-        self.featureNames = featureNames
-        self.nameStyle = nameStyle
-        self.featuresExpanded = featuresExpanded
-        self.tables = tables
-        self.warnings = warnings
     }
 
     /// The provenance as pretty, key-sorted JSON.
@@ -128,14 +116,14 @@ public struct Provenance: Sendable, Codable, Equatable {
         tables.first { $0.name == name }
     }
 
-    static func columns(of schema: TableSchema) -> [ColumnRecord] {
+    package static func columns(of schema: TableSchema) -> [ColumnRecord] {
         schema.fields.map {
             ColumnRecord(name: $0.name, source: $0.sourceName, type: $0.type.rawValue, unit: $0.unit,
                          ucd: $0.ucd, description: $0.description)
         }
     }
 
-    static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         formatter.timeZone = TimeZone(identifier: "UTC")

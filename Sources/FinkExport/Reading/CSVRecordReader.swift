@@ -3,37 +3,51 @@
 ///
 /// Fields reach the handler as ``Cell/text(_:)`` (or ``Cell/null`` when empty); their column's
 /// type decides what they mean.
-public enum CSVRecordReader {
+package struct CSVRecordReader {
+    private var position = 0
+    private var scratch: [UInt8] = []
+    private var slots: [Int] = []
+    private var lineNumber = 1
+    private var headerRead = false
+    private var atEnd = false
+
+    /// Creates a reader positioned before the header.
+    package init() {}
+
     /// Reads every record of `bytes` into `handler`.
     ///
     /// - Throws: ``ReadError`` for broken quoting, invalid UTF-8 or a row with the wrong
     ///   number of fields, or the handler's own errors.
-    public static func read<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>,
-                                                    into handler: inout Handler) throws {
-        guard isValidUTF8(bytes) else { throw ReadError(offset: 0, reason: "the CSV is not valid UTF-8") }
-        var position = 0
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
-        var scratch: [UInt8] = []
-        var slots: [Int] = []
-        var lineNumber = 1
+    package static func read<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>,
+                                                     into handler: inout Handler) throws {
+        var reader = CSVRecordReader()
+        while try reader.read(bytes, into: &handler, records: .max) {}
+    }
 
-        // The header; an empty body (the API's "\n" for no rows) is an empty table.
-        var header: [[UInt8]] = []
-        var atEnd = try readRow(bytes, &position, &scratch) { field, _ in header.append(Array(field ?? UnsafeBufferPointer(start: nil, count: 0))) }
-        if header.count == 1 && header[0].isEmpty { return }
-        for name in header {
-            let slot = try name.withUnsafeBufferPointer { try handler.slot(forKey: $0) }
-            slots.append(slot)
+    /// Reads up to `records` more records of `bytes` into `handler`. `bytes` must be the
+    /// same on every call.
+    ///
+    /// - Returns: whether records may remain.
+    package mutating func read<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>, into handler: inout Handler,
+                                                       records: Int) throws -> Bool {
+        if !headerRead {
+            headerRead = true
+            try readHeader(bytes, into: &handler)
         }
-        while !atEnd {
+        var count = 0
+        while !atEnd && count < records {
             lineNumber += 1
             let rowStart = position
             var index = 0
             var failure: ReadError?
             // A final empty line is the file's trailing newline, not a record.
-            if position >= bytes.count { break }
+            if position >= bytes.count {
+                atEnd = true
+                break
+            }
             try handler.beginRecord()
-            atEnd = try readRow(bytes, &position, &scratch) { field, quoted in
+            let slots = self.slots
+            atEnd = try Self.readRow(bytes, &position, &scratch) { field, quoted in
                 guard index < slots.count else {
                     if failure == nil { failure = ReadError(offset: rowStart, reason: "CSV record \(lineNumber - 1) has more fields than the header's \(slots.count)") }
                     return
@@ -50,6 +64,23 @@ public enum CSVRecordReader {
                 throw ReadError(offset: rowStart, reason: "CSV record \(lineNumber - 1) has \(index) fields, the header has \(slots.count)")
             }
             try handler.endRecord()
+            count += 1
+        }
+        return !atEnd
+    }
+
+    /// The header; an empty body (the API's "\n" for no rows) is an empty table.
+    private mutating func readHeader<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>, into handler: inout Handler) throws {
+        guard isValidUTF8(bytes) else { throw ReadError(offset: 0, reason: "the CSV is not valid UTF-8") }
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
+        var header: [[UInt8]] = []
+        atEnd = try Self.readRow(bytes, &position, &scratch) { field, _ in header.append(Array(field ?? UnsafeBufferPointer(start: nil, count: 0))) }
+        if header.count == 1 && header[0].isEmpty {
+            atEnd = true
+            return
+        }
+        for name in header {
+            slots.append(try name.withUnsafeBufferPointer { try handler.slot(forKey: $0) })
         }
     }
 

@@ -1,6 +1,6 @@
 /// One value as a reader found it, before any typing. The buffers are only valid during the
 /// ``RecordHandler/value(_:slot:)`` call that receives them.
-public enum Cell {
+package enum Cell {
     /// JSON `null`, or an empty CSV field.
     case null
     /// JSON `true` / `false`.
@@ -19,7 +19,7 @@ public enum Cell {
 ///
 /// Readers resolve each key once to a slot and then pass slots, so the per-value cost is
 /// an array index, not a dictionary lookup.
-public protocol RecordHandler {
+package protocol RecordHandler {
     /// A new record starts.
     mutating func beginRecord() throws
     /// The slot for a key (UTF-8, escapes decoded). Called once per key and position change.
@@ -31,7 +31,7 @@ public protocol RecordHandler {
 }
 
 /// A reader could not make sense of its input.
-public struct ReadError: Error, Equatable, CustomStringConvertible {
+public struct ReadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The byte offset where the problem was found.
     public let offset: Int
     /// What is wrong, in words.

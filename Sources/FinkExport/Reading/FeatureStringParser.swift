@@ -1,10 +1,10 @@
 /// Why a feature string could not be read.
-public struct FeatureStringError: Error, Equatable, CustomStringConvertible {
+package struct FeatureStringError: Error, Equatable, CustomStringConvertible {
     /// What is wrong, in words.
-    public let reason: String
+    package let reason: String
 
     /// One line for the user.
-    public var description: String { reason }
+    package var description: String { reason }
 }
 
 /// Reads the `d:lc_features_<band>` strings: a list of numbers in a *string*, written by
@@ -13,10 +13,10 @@ public struct FeatureStringError: Error, Equatable, CustomStringConvertible {
 /// Accepted: `[a, b, ...]` and `{a, b, ...}`, Java doubles (`1.0E7`, `1.0E-4`), `NaN`, `nan`,
 /// `null`, `None` (missing), `Infinity`, `-Infinity`. `[]`, `{}` and an empty string mean the
 /// band has no features.
-public enum FeatureStringParser {
+package enum FeatureStringParser {
     /// Parses `bytes` into `values` (NaN for a missing entry) and returns how many entries
     /// the list holds; 0 means no features.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into values: inout [Double]) throws -> Int {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into values: inout [Double]) throws -> Int {
         values.removeAll(keepingCapacity: true)
         var start = 0
         var end = bytes.count

@@ -9,33 +9,66 @@ import Darwin
 /// Foundation's JSON is far too slow on Linux for this path, and it would turn 64-bit ids
 /// into doubles; this reader hands each value's bytes to a ``RecordHandler`` without copying
 /// (a string is copied only when it holds escapes) and leaves typing to the handler.
-public struct JSONRecordReader {
+package struct JSONRecordReader {
     /// Deeper nesting than this inside one value is refused rather than followed.
-    public static let maximumDepth = 512
+    package static let maximumDepth = 512
 
-    private let input: UnsafeBufferPointer<UInt8>
+    private enum Stage {
+        case beforeArray
+        case inArray
+        case ended
+    }
+
+    private var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     private var position = 0
+    private var stage = Stage.beforeArray
     private var scratch: [UInt8] = []
     // Records of one response share their keys in order; remembering them turns key
     // resolution into a byte comparison.
     private var cachedKeys: [[UInt8]] = []
     private var cachedSlots: [Int] = []
 
-    private init(_ input: UnsafeBufferPointer<UInt8>) {
-        self.input = input
-    }
+    /// Creates a reader positioned before the array.
+    package init() {}
 
     /// Reads every record of `bytes` into `handler`.
     ///
     /// - Throws: ``ReadError`` for anything that is not a JSON array of objects, or the
     ///   handler's own errors.
-    public static func read<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>,
-                                                    into handler: inout Handler) throws {
-        var reader = JSONRecordReader(bytes)
-        try reader.readArray(into: &handler)
+    package static func read<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>,
+                                                     into handler: inout Handler) throws {
+        var reader = JSONRecordReader()
+        while try reader.read(bytes, into: &handler, records: .max) {}
     }
 
-    private mutating func readArray<Handler: RecordHandler>(into handler: inout Handler) throws {
+    /// Reads up to `records` more records of `bytes` into `handler`, so a caller can take
+    /// what they made before reading on. `bytes` must be the same on every call.
+    ///
+    /// - Returns: whether records may remain (false once the array and the body have ended).
+    /// - Throws: ``ReadError``, or the handler's own errors.
+    package mutating func read<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>, into handler: inout Handler,
+                                                       records: Int) throws -> Bool {
+        input = bytes
+        if stage == .beforeArray { try openArray() }
+        var count = 0
+        while stage == .inArray && count < records {
+            try readRecord(into: &handler)
+            count += 1
+            skipWhitespace()
+            let next = try take()
+            if next == UInt8(ascii: "]") {
+                try closeArray()
+            } else {
+                guard next == UInt8(ascii: ",") else {
+                    throw ReadError(offset: position - 1, reason: "expected ',' or ']' after a record, found \(describeByte(at: position - 1))")
+                }
+                skipWhitespace()
+            }
+        }
+        return stage != .ended
+    }
+
+    private mutating func openArray() throws {
         if input.count >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF { position = 3 }
         skipWhitespace()
         guard position < input.count else { throw ReadError(offset: position, reason: "the body is empty, not a JSON array") }
@@ -46,24 +79,19 @@ public struct JSONRecordReader {
         default: throw ReadError(offset: position, reason: "expected a JSON array of records, found \(describeByte(at: position))")
         }
         skipWhitespace()
+        stage = .inArray
         if try peek() == UInt8(ascii: "]") {
             position += 1
-        } else {
-            while true {
-                try readRecord(into: &handler)
-                skipWhitespace()
-                let next = try take()
-                if next == UInt8(ascii: "]") { break }
-                guard next == UInt8(ascii: ",") else {
-                    throw ReadError(offset: position - 1, reason: "expected ',' or ']' after a record, found \(describeByte(at: position - 1))")
-                }
-                skipWhitespace()
-            }
+            try closeArray()
         }
+    }
+
+    private mutating func closeArray() throws {
         skipWhitespace()
         guard position == input.count else {
             throw ReadError(offset: position, reason: "unexpected data after the JSON array")
         }
+        stage = .ended
     }
 
     private mutating func readRecord<Handler: RecordHandler>(into handler: inout Handler) throws {

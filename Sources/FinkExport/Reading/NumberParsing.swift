@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// The outcome of reading an integer literal.
-public enum IntegerParse: Equatable {
+package enum IntegerParse: Equatable {
     /// An exact value.
     case value(Int64)
     /// Integer syntax, but beyond the 64-bit range.
@@ -19,9 +19,9 @@ public enum IntegerParse: Equatable {
 /// Integers never pass through `Double`, so ids above 2^53 stay exact. Doubles are correctly
 /// rounded: a fast exact path for short literals (Clinger), Eisel–Lemire for up to 19
 /// significant digits (the API's 17-digit values), `strtod` for what neither decides.
-public enum NumberParsing {
+package enum NumberParsing {
     /// Reads `[-+]?digits` exactly.
-    public static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> IntegerParse {
+    package static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> IntegerParse {
         var i = 0
         var negative = false
         if i < bytes.count && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
@@ -57,7 +57,7 @@ public enum NumberParsing {
     /// Reads a decimal number, correctly rounded: JSON and Java forms (`1.0E7`, `+1`, `.5`
     /// is refused), and the words `NaN`, `nan`, `Infinity`, `inf` with an optional sign.
     /// Returns nil when the text is not a number.
-    public static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    package static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var i = 0
         let n = bytes.count
         var negative = false

@@ -8,13 +8,16 @@ public struct ColumnCatalogue: Sendable {
     public let columns: [ColumnSpec]
     /// The features of a feature string, in the order the API packs them.
     public let features: [FeatureSpec]
+    /// What each table holds, by table name.
+    public let tableDescriptions: [String: String]
     private let indexByName: [String: Int]
 
     /// Creates a catalogue from its parts.
-    public init(version: String, columns: [ColumnSpec], features: [FeatureSpec]) {
+    public init(version: String, columns: [ColumnSpec], features: [FeatureSpec], tableDescriptions: [String: String] = [:]) {
         self.version = version
         self.columns = columns
         self.features = features
+        self.tableDescriptions = tableDescriptions
         var index: [String: Int] = [:]
         for (position, column) in columns.enumerated() { index[column.name] = position }
         self.indexByName = index
@@ -22,11 +25,17 @@ public struct ColumnCatalogue: Sendable {
 
     /// The catalogue compiled into this binary.
     public static let builtin = ColumnCatalogue(
-        version: builtinSchemaVersion, columns: builtinColumns, features: builtinFeatures)
+        version: builtinSchemaVersion, columns: builtinColumns, features: builtinFeatures,
+        tableDescriptions: builtinTableDescriptions)
 
     /// The entry for a column name, if Fink documents it.
     public subscript(name: String) -> ColumnSpec? {
         indexByName[name].map { columns[$0] }
+    }
+
+    /// The column that plays `role`, if any.
+    public func column(withRole role: ColumnRole) -> ColumnSpec? {
+        columns.first { $0.role == role }
     }
 
     /// The columns a full (no `columns` argument) request to `endpoint` returns, in catalogue

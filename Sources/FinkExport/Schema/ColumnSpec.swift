@@ -27,11 +27,13 @@ public struct ColumnSpec: Sendable, Equatable {
     /// Whether the text is ASCII by construction (ids, codes, dates), so formats with an
     /// ASCII-only string type (VOTable `char`) can use it.
     public let asciiOnly: Bool
+    /// What the column is to sinks that need a key, a label or a score.
+    public let role: ColumnRole?
 
     /// Creates a catalogue entry.
     public init(name: String, type: ColumnType, unit: String? = nil, ucd: String? = nil,
                 description: String, endpoints: [FinkEndpoint] = FinkEndpoint.allCases,
-                expandsFeatures: Bool = false, band: String? = nil, asciiOnly: Bool = false) {
+                expandsFeatures: Bool = false, band: String? = nil, asciiOnly: Bool = false, role: ColumnRole? = nil) {
         self.name = name
         self.type = type
         self.unit = unit
@@ -41,6 +43,7 @@ public struct ColumnSpec: Sendable, Equatable {
         self.expandsFeatures = expandsFeatures
         self.band = band
         self.asciiOnly = asciiOnly
+        self.role = role
     }
 
     /// The namespace letter before the colon (`i`, `d`, `v`, `b`), or nil for a bare name.

@@ -4,36 +4,36 @@ import Foundation
 /// them all; on failure it removes them. A failed or interrupted export leaves no file under a
 /// final name, except when a rename itself fails part-way through a multi-file commit (files
 /// renamed before it stay; the error names the one that failed).
-public final class OutputStaging: @unchecked Sendable {
+package final class OutputStaging: @unchecked Sendable {
     private let lock = NSLock()
     private var staged: [(staging: URL, final: URL)] = []
     private let overwrite: Bool
-    private let appendHint: String
+    private let canAppend: Bool
 
     /// Creates a staging area; with `overwrite` false, existing final files are an error.
-    /// `canAppend` mentions `--append` in that error.
-    public init(overwrite: Bool, canAppend: Bool = false) {
+    /// `canAppend` says in that error whether the format could append instead.
+    package init(overwrite: Bool, canAppend: Bool = false) {
         self.overwrite = overwrite
-        self.appendHint = canAppend ? " or --append to add to it" : ""
+        self.canAppend = canAppend
     }
 
     /// Reserves `finalURL` and returns the temporary path to write instead.
-    public func stage(_ finalURL: URL) throws -> URL {
+    package func stage(_ finalURL: URL) throws -> URL {
         let directory = finalURL.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SinkError.output("cannot write \(finalURL.path): the directory \(directory.path) does not exist")
+            throw SinkError.directoryMissing(path: finalURL.path, directory: directory.path)
         }
         if FileManager.default.fileExists(atPath: finalURL.path, isDirectory: &isDirectory) {
             if isDirectory.boolValue {
-                throw SinkError.output("cannot write \(finalURL.path): a directory has that name")
+                throw SinkError.outputIsDirectory(path: finalURL.path)
             }
             if !overwrite {
-                throw SinkError.output("\(finalURL.path) already exists; pass --overwrite to replace it\(appendHint)")
+                throw SinkError.outputExists(path: finalURL.path, canAppend: canAppend)
             }
         }
         guard FileManager.default.isWritableFile(atPath: directory.path) else {
-            throw SinkError.output("cannot write in \(directory.path): permission denied")
+            throw SinkError.notWritable(directory: directory.path)
         }
         Self.removeAbandonedStaging(of: finalURL)
         let name = ".\(finalURL.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
@@ -45,7 +45,7 @@ public final class OutputStaging: @unchecked Sendable {
     /// Stages the main output file of a writer. With `appending`, an existing file is written
     /// in place (the sink keeps it consistent, for instance in one transaction); a missing
     /// one is staged as usual.
-    public func destination(for finalURL: URL, appending: Bool = false) throws -> SinkDestination {
+    package func destination(for finalURL: URL, appending: Bool = false) throws -> SinkDestination {
         var isDirectory: ObjCBool = false
         if appending && FileManager.default.fileExists(atPath: finalURL.path, isDirectory: &isDirectory) && !isDirectory.boolValue {
             return SinkDestination(finalURL: finalURL, stagingURL: finalURL, staging: self, appending: true)
@@ -54,11 +54,11 @@ public final class OutputStaging: @unchecked Sendable {
     }
 
     /// Renames every staged file to its final name.
-    public func commit() throws {
+    package func commit() throws {
         let files = lock.withLock { staged }
         for file in files {
             guard FileManager.default.fileExists(atPath: file.staging.path) else {
-                throw SinkError.output("the staged output \(file.staging.path) for \(file.final.path) is missing")
+                throw SinkError.stagedFileMissing(staged: file.staging.path, path: file.final.path)
             }
         }
         for file in files {
@@ -66,7 +66,7 @@ public final class OutputStaging: @unchecked Sendable {
             guard rename(file.staging.path, file.final.path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 discard()
-                throw SinkError.output("cannot move the finished output to \(file.final.path): \(reason)")
+                throw SinkError.rename(path: file.final.path, reason: reason)
             }
         }
         lock.withLock { staged.removeAll() }
@@ -87,7 +87,7 @@ public final class OutputStaging: @unchecked Sendable {
     }
 
     /// Removes every staged file that exists.
-    public func discard() {
+    package func discard() {
         let files = lock.withLock { staged }
         for file in files {
             unlink(file.staging.path)

@@ -9,29 +9,21 @@ public struct SinkOptions: Sendable, Equatable {
         var values: [String: String] = [:]
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "=") else {
-                throw SinkError.usage("--option \"\(assignment)\" needs the form name=value")
+                throw SinkError.optionSyntax(assignment)
             }
             let name = String(assignment[..<equals])
             let value = String(assignment[assignment.index(after: equals)...])
             guard let spec = specs.first(where: { $0.name == name }) else {
-                let known = specs.map(\.name).joined(separator: ", ")
-                throw SinkError.usage("the \(format) format has no option \"\(name)\"" + (known.isEmpty ? "" : "; it takes: \(known)"))
+                throw SinkError.unknownOption(format: format, name: name, known: specs.map(\.name))
             }
-            guard values[name] == nil else { throw SinkError.usage("--option \(name) is given twice") }
+            guard values[name] == nil else { throw SinkError.repeatedOption(name) }
+            let valid: Bool
             switch spec.kind {
-            case .bool:
-                guard value == "true" || value == "false" else {
-                    throw SinkError.usage("option \(name) takes true or false, not \"\(value)\"")
-                }
-            case .integer(let range):
-                guard let number = Int(value), range.contains(number) else {
-                    throw SinkError.usage("option \(name) takes an integer from \(range.lowerBound) to \(range.upperBound), not \"\(value)\"")
-                }
-            case .choice(let words):
-                guard words.contains(value) else {
-                    throw SinkError.usage("option \(name) takes one of \(words.joined(separator: ", ")), not \"\(value)\"")
-                }
+            case .bool: valid = value == "true" || value == "false"
+            case .integer(let range): valid = Int(value).map(range.contains) ?? false
+            case .choice(let words): valid = words.contains(value)
             }
+            guard valid else { throw SinkError.optionValue(name: name, value: value, expected: spec.kind) }
             values[name] = value
         }
         for spec in specs where values[spec.name] == nil {

@@ -10,15 +10,15 @@ public struct SinkRegistry: Sendable {
 
     /// Adds a format.
     ///
-    /// - Throws: ``SinkError/usage(_:)`` when its name or an extension is already taken.
+    /// - Throws: ``SinkError/formatNameTaken(_:)`` or ``SinkError/extensionTaken(_:first:second:)``.
     public mutating func register(_ format: any SinkFormat) throws {
         let descriptor = format.descriptor
         for existing in formats.map(\.descriptor) {
             if existing.name == descriptor.name {
-                throw SinkError.usage("a format named \(descriptor.name) is already registered")
+                throw SinkError.formatNameTaken(descriptor.name)
             }
             if let shared = existing.extensions.first(where: descriptor.extensions.contains) {
-                throw SinkError.usage("the extension .\(shared) is claimed by both \(existing.name) and \(descriptor.name)")
+                throw SinkError.extensionTaken(shared, first: existing.name, second: descriptor.name)
             }
         }
         formats.append(format)

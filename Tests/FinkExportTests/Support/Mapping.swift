@@ -20,29 +20,40 @@ enum Value: Equatable, CustomStringConvertible {
     }
 }
 
+/// A test asked for a column or a row the mapping did not produce.
+struct MissingInMapping: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// The rows a mapping produced, read back by output name.
 struct MappedTable {
     var schema: TableSchema
     var batches: [RecordBatch]
-    var warnings: [String]
-    var objectIds: [String]
+    var stats: AnswerStats
 
     var rowCount: Int { batches.reduce(0) { $0 + $1.rowCount } }
+    /// Distinct object ids, in first-seen order.
+    var objectIds: [String] { stats.rowsPerObject.map(\.objectId) }
+    /// Columns typed from their values: `column as type`.
+    var inferred: [String] { stats.inferredColumns.map { "\($0.column) as \($0.type.rawValue)" } }
 
-    func value(_ name: String, row: Int) -> Value {
+    /// The value of column `name` in `row`; a column the schema lacks is an error, never a null.
+    func value(_ name: String, row: Int) throws -> Value {
+        guard schema.index(of: name) != nil else {
+            throw MissingInMapping(description: "the mapped table has no column \(name.debugDescription)")
+        }
         var row = row
         for batch in batches {
             if row < batch.rowCount {
-                guard let column = batch.column(named: name) else { return .null }
-                return Self.value(column, row)
+                return Self.value(batch.column(named: name)!, row)
             }
             row -= batch.rowCount
         }
-        fatalError("row out of range")
+        throw MissingInMapping(description: "row \(row) is beyond the table's \(rowCount) rows")
     }
 
-    func column(_ name: String) -> [Value] {
-        (0 ..< rowCount).map { value(name, row: $0) }
+    func column(_ name: String) throws -> [Value] {
+        try (0 ..< rowCount).map { try value(name, row: $0) }
     }
 
     static func value(_ column: Column, _ row: Int) -> Value {
@@ -56,25 +67,21 @@ struct MappedTable {
     }
 }
 
-/// Maps a JSON (or CSV) body the way the pipeline does.
+/// Maps a JSON (or CSV) body as the pipeline maps a saved file: through ``AnswerReader``.
+/// A mapping error comes out as the ``MappingError`` the assembler threw.
 func map(_ body: String, table: ExportTable = .objects, options: MappingOptions = MappingOptions()) throws -> MappedTable {
     try map(Data(body.utf8), table: table, options: options)
 }
 
 func map(_ body: Data, table: ExportTable = .objects, options: MappingOptions = MappingOptions()) throws -> MappedTable {
-    let mapper = try SchemaMapper(options: options)
-    var batches: [RecordBatch] = []
-    var assembler = BatchAssembler(table: table, mapper: mapper) { batches.append($0) }
-    try body.withUnsafeBytes { raw in
-        let bytes = raw.bindMemory(to: UInt8.self)
-        if bytes.first == UInt8(ascii: "[") || bytes.first == UInt8(ascii: " ") {
-            try JSONRecordReader.read(bytes, into: &assembler)
-        } else {
-            try CSVRecordReader.read(bytes, into: &assembler)
-        }
+    let assembler = BatchAssembler(table: table, mapper: try SchemaMapper(options: options))
+    var reader = try AnswerReader(body: body, source: .file("test"), into: assembler, sniff: true)
+    do {
+        let batches = try reader.readAll()
+        return MappedTable(schema: try assembler.finish(), batches: batches, stats: reader.stats)
+    } catch let error as DataError {
+        throw error.mappingError ?? error
     }
-    let schema = try assembler.finish()
-    return MappedTable(schema: schema, batches: batches, warnings: assembler.warnings, objectIds: assembler.objectIds)
 }
 
 /// A reader handler that records what the reader reports, for reader tests.

@@ -86,7 +86,7 @@ final class StandinHarness {
     }
 
     private func julian(_ text: String) throws -> Double {
-        try FinkQuery.parseDate(text, option: "date").timeIntervalSince1970 / 86_400 + 2_440_587.5
+        try FinkQuery.parseDate(text, argument: .startDate).timeIntervalSince1970 / 86_400 + 2_440_587.5
     }
 }
 

@@ -1,0 +1,66 @@
+import Foundation
+
+/// The two steps of an export from the API: the anomalies, then every alert of their objects.
+extension ExportPipeline {
+    /// Fetches (or loads) the anomaly answer and writes the anomalies table. The body is
+    /// released on return, so it is not held through the objects step.
+    func exportAnomalies(_ fetcher: AnswerFetcher, requested: Int, into writers: WriterSet, meter: ExportMeter,
+                         provenance: inout ProvenanceBuilder) async throws -> TableLedger {
+        let fetched = try await fetcher.anomalies()
+        provenance.anomalyRequest = fetched.request
+        let assembler = BatchAssembler(table: .anomalies, mapper: mapper)
+        var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
+        try await copy(&reader, to: .anomalies, writers: writers)
+        var ledger = TableLedger(table: .anomalies)
+        ledger.record(reader.stats)
+        try await close(&ledger, schema: try assembler.finish(), writers: writers)
+        if ledger.rows < requested { ledger.warn(.fewerAnomalies(received: ledger.rows, requested: requested)) }
+        meter.answered(.anomalies, rows: ledger.rows, bytes: fetched.body.count)
+        return ledger
+    }
+
+    /// Fetches the objects in batches of ids, several requests in flight, and writes the
+    /// objects table in batch order. The first answer fixes the table's columns; the others
+    /// are then read by the tasks that fetch them, in parallel.
+    func exportObjects(of objectIds: [String], _ fetcher: AnswerFetcher, api: ExportSource.APISource,
+                       into writers: WriterSet, meter: ExportMeter,
+                       provenance: inout ProvenanceBuilder) async throws -> TableLedger {
+        let size = max(1, api.batchSize)
+        let batches = stride(from: 0, to: objectIds.count, by: size).map { Array(objectIds[$0 ..< min($0 + size, objectIds.count)]) }
+        let limit = fetcher.client.objectRowLimit
+        meter.expectObjects(objectIds.count)
+        provenance.objectsRequestCount = batches.count
+        var ledger = TableLedger(table: .objects)
+        let assembler = BatchAssembler(table: .objects, mapper: mapper)
+        if !batches.isEmpty {
+            let first = try await fetcher.objects(0, of: batches)
+            provenance.objectsRequest = first.request
+            var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
+            try await copy(&reader, to: .objects, writers: writers)
+            ledger.record(reader.stats, rowLimit: limit)
+            meter.answered(.objects, rows: reader.stats.rows, bytes: first.body.count, objects: batches[0].count)
+        }
+        let schema = try assembler.finish()
+        if let plan = assembler.plan, batches.count > 1 {
+            try await OrderedFetch.run(1 ..< batches.count, concurrency: api.concurrency, job: { index in
+                let fetched = try await fetcher.objects(index, of: batches)
+                var reader = try AnswerReader(body: fetched.body, source: .objectsAnswer(index: index, count: batches.count),
+                                              into: BatchAssembler(plan: plan))
+                return ReadAnswer(batches: try reader.readAll(), stats: reader.stats, bytes: fetched.body.count)
+            }, deliver: { index, answer in
+                for batch in answer.batches { try await writers.write(batch, to: .objects) }
+                ledger.record(answer.stats, rowLimit: limit)
+                meter.answered(.objects, rows: answer.stats.rows, bytes: answer.bytes, objects: batches[index].count)
+            })
+        }
+        try await close(&ledger, schema: schema, writers: writers, rowLimit: limit)
+        return ledger
+    }
+}
+
+/// One objects answer, read into batches by the task that fetched it.
+struct ReadAnswer: Sendable {
+    var batches: [RecordBatch]
+    var stats: AnswerStats
+    var bytes: Int
+}

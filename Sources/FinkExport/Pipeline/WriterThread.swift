@@ -1,0 +1,89 @@
+import Foundation
+
+/// Runs sink calls on one dedicated thread, in the order they are handed over, so writing
+/// a batch overlaps reading the next and every writer sees all its calls on one thread.
+///
+/// The hand-off is async and bounded: ``submit(_:)`` suspends its caller (it never blocks a
+/// thread of the cooperative pool) while `capacity` jobs already wait, which bounds the
+/// batches held in memory. ``perform(_:)`` waits for its job's result.
+package final class WriterThread: @unchecked Sendable {
+    private typealias Job = @Sendable () -> Void
+
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var jobs: [Job] = []
+    private var next = 0
+    /// Jobs handed over while the queue was full, with the callers waiting for room.
+    private var waiting: [(job: Job, caller: CheckedContinuation<Void, Never>)] = []
+    private var stopping = false
+
+    /// Starts the thread.
+    package init(capacity: Int = 2) {
+        self.capacity = max(1, capacity)
+        let thread = Thread { [self] in runJobs() }
+        thread.name = "fink-export.writer"
+        thread.start()
+    }
+
+    /// Queues `job` and returns once it is queued, not run.
+    package func submit(_ job: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (caller: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if jobs.count - next < capacity {
+                jobs.append(job)
+                condition.signal()
+                condition.unlock()
+                caller.resume()
+            } else {
+                waiting.append((job, caller))
+                condition.unlock()
+            }
+        }
+    }
+
+    /// Runs `work` after everything queued before it and returns its result.
+    package func perform<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (caller: CheckedContinuation<T, Error>) in
+            let job: Job = { caller.resume(with: Result { try work() }) }
+            condition.lock()
+            // Its caller waits for the result, so it may pass the bound: memory stays bounded.
+            jobs.append(job)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Ends the thread once the queued jobs have run.
+    package func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func runJobs() {
+        while true {
+            condition.lock()
+            while next == jobs.count && !stopping { condition.wait() }
+            if next == jobs.count {
+                condition.unlock()
+                return
+            }
+            let job = jobs[next]
+            next += 1
+            if next > 64 && next * 2 > jobs.count {
+                jobs.removeFirst(next)
+                next = 0
+            }
+            var admitted: CheckedContinuation<Void, Never>?
+            if !waiting.isEmpty {
+                let first = waiting.removeFirst()
+                jobs.append(first.job)
+                admitted = first.caller
+            }
+            condition.unlock()
+            admitted?.resume()
+            job()
+        }
+    }
+}
