@@ -92,7 +92,7 @@ struct CLITests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
-    @Test("convert: the API's CSV for no rows (a lone newline) is an empty table; an empty API answer is an error")
+    @Test("convert: the API's CSV for no rows (a lone newline) is an empty table; a 0-byte file and an empty API answer are errors")
     func emptyAnswers() throws {
         let scratch = try ScratchDirectory()
         let saved = scratch.path("empty.csv")
@@ -100,6 +100,13 @@ struct CLITests {
         let result = try CLI.run(["convert", "--objects", saved.path, "--output", scratch.path("out.jsonl").path, "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try String(contentsOf: scratch.path("out.jsonl"), encoding: .utf8).isEmpty)
+
+        // A 0-byte file is not an API answer (one without rows is `[]`): a data error naming it.
+        let nothing = scratch.path("nothing.json")
+        try Data().write(to: nothing)
+        let refused = try CLI.run(["convert", "--objects", nothing.path, "--format", "csv", "--output", scratch.path("x.csv").path])
+        Self.expectOneLineError(refused, status: 65, mentioning: "\(nothing.path) is empty")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("x.csv").path))
 
         let server = LoopbackServer { _ in HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data()) }
         let port = try server.start()

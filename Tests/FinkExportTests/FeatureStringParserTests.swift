@@ -32,10 +32,13 @@ struct FeatureStringParserTests {
         #expect(try parse(text).isEmpty)
     }
 
-    @Test("refuses broken lists with a reason", arguments: [
-        "[1, 2", "1, 2]", "[1,, 2]", "[1, abc]", "[1, [2]]", "nan", "{1, 2]", "[1 2]",
+    @Test("refuses broken lists, saying where", arguments: [
+        ("[1, 2", FeatureStringError.notAList("\"[1, 2\"")), ("1, 2]", .notAList("\"1, 2]\"")),
+        ("[1,, 2]", .emptyEntry(position: 2, list: "\"[1,, 2]\"")), ("[1, abc]", .notANumber("abc", position: 2)),
+        ("[1, [2]]", .notANumber("[2]", position: 2)), ("nan", .notAList("\"nan\"")), ("{1, 2]", .notAList("\"{1, 2]\"")),
+        ("[1 2]", .notANumber("1 2", position: 1)),
     ])
-    func broken(text: String) {
-        #expect(throws: FeatureStringError.self) { try parse(text) }
+    func broken(text: String, error: FeatureStringError) {
+        #expect(throws: error) { try parse(text) }
     }
 }

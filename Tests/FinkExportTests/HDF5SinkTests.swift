@@ -15,20 +15,6 @@ struct HDF5SinkTests {
         #expect(try scratch.entries() == ["saved.json"])
     }
 
-    @Test("a column name with a NUL character is a usage error (64) in HDF5 and SQLite alike, kept by JSON Lines",
-          arguments: [("out.h5", Int32(64)), ("out.sqlite", Int32(64)), ("out.jsonl", Int32(0))])
-    func nulInName(name: String, status: Int32) throws {
-        let scratch = try ScratchDirectory()
-        let saved = scratch.path("saved.json")
-        try Data(#"[{"i:objectId":"ZTF1","a\u0000b":1}]"#.utf8).write(to: saved)
-        let result = try CLI.run(["convert", "--objects", saved.path, "--output", scratch.path(name).path, "--quiet"])
-        #expect(result.status == status, "\(result.stderr)")
-        if status != 0 {
-            #expect(result.stderr.contains("NUL"))
-            #expect(try scratch.entries() == ["saved.json"])
-        }
-    }
-
     @Test("a write error inside libhdf5 becomes one line with its reason, and no file",
           .disabled(if: ProcessInfo.processInfo.environment["FINK_EXPORT_SANITIZER"] == "thread",
                     "ThreadSanitizer's own runtime faults (SIGBUS) under a file-size limit"))

@@ -63,20 +63,4 @@ struct SQLiteSinkTests {
         let csv = try CLI.run(["--sample", "--output", scratch.url.path + "/o/", "--format", "csv", "--append"])
         #expect(csv.status == 64)
     }
-
-    @Test("a write error from the sink (file size limit) is one line, exit 73, no file left",
-          .disabled(if: ProcessInfo.processInfo.environment["FINK_EXPORT_SANITIZER"] == "thread",
-                    "ThreadSanitizer's own runtime faults (SIGBUS) under a file-size limit"),
-          arguments: ["fink.sqlite", "out.csv", "out.jsonl.gz", "out.vot"])
-    func writeError(name: String) throws {
-        let scratch = try ScratchDirectory()
-        let binary = CLI.productsDirectory.appendingPathComponent("fink-export").path
-        let tables = name.hasSuffix(".sqlite") ? "" : "--tables objects"
-        let result = try CLI.run(["-c", "ulimit -f 256; exec \(binary) --sample --no-keep-answers \(tables) --output \(scratch.path(name).path)"],
-                                 executable: "/bin/bash")
-        #expect(result.status == 73, "\(result.stderr)")
-        #expect(result.stderr.hasPrefix("fink-export: error: cannot write"), "\(result.stderr)")
-        #expect(result.stderr.split(separator: "\n").count == 1)
-        #expect(try scratch.entries().isEmpty)
-    }
 }

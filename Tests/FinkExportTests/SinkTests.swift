@@ -99,7 +99,7 @@ struct SinkTests {
         #expect(registry.format(forPath: "out/objects.csv.gz")?.extension == "csv.gz")
         #expect(registry.format(forPath: "x.NDJSON")?.format.descriptor.name == "jsonl")
         #expect(registry.format(forPath: "x.parquet") == nil)
-        #expect(throws: SinkError.self) { try registry.register(CSVFormat()) }
+        #expect(throws: SinkError.formatNameTaken("csv")) { try registry.register(CSVFormat()) }
     }
 
     @Test("sink options are checked against each format's declared options")
@@ -107,9 +107,16 @@ struct SinkTests {
         let specs = CSVFormat().descriptor.options
         #expect(try SinkOptions([], specs: specs, format: "csv")["compression"] == "auto")
         #expect(try SinkOptions(["compression=gzip"], specs: specs, format: "csv")["compression"] == "gzip")
-        #expect(throws: SinkError.self) { try SinkOptions(["compression=zstd"], specs: specs, format: "csv") }
-        #expect(throws: SinkError.self) { try SinkOptions(["colour=red"], specs: specs, format: "csv") }
-        #expect(throws: SinkError.self) { try SinkOptions(["compression"], specs: specs, format: "csv") }
+        #expect(throws: SinkError.optionValue(name: "compression", value: "zstd", expected: .choice(["auto", "none", "gzip"]))) {
+            try SinkOptions(["compression=zstd"], specs: specs, format: "csv")
+        }
+        #expect(throws: SinkError.unknownOption(format: "csv", name: "colour", known: ["compression", "line-terminator"])) {
+            try SinkOptions(["colour=red"], specs: specs, format: "csv")
+        }
+        #expect(throws: SinkError.optionSyntax("compression")) { try SinkOptions(["compression"], specs: specs, format: "csv") }
+        #expect(throws: SinkError.repeatedOption("compression")) {
+            try SinkOptions(["compression=gzip", "compression=none"], specs: specs, format: "csv")
+        }
     }
 
     @Test("output layout: two tables of a one-table format need a directory; files are named per table")
@@ -123,16 +130,16 @@ struct SinkTests {
         let single = try OutputLayout(path: scratch.path("a.jsonl").path, formatName: nil, optionAssignments: [],
                                       tables: [.objects], registry: registry)
         #expect(single.format.descriptor.name == "jsonl")
-        #expect(throws: SinkError.self) {
+        #expect(throws: SinkError.oneTablePerFile(format: "csv", tables: ["anomalies", "objects"])) {
             try OutputLayout(path: scratch.path("a.csv").path, formatName: nil, optionAssignments: [], tables: [.anomalies, .objects], registry: registry)
         }
-        #expect(throws: SinkError.self) {
+        #expect(throws: SinkError.extensionMismatch(path: scratch.path("a.csv").path, extensionFormat: "csv", format: "jsonl")) {
             try OutputLayout(path: scratch.path("a.csv").path, formatName: "jsonl", optionAssignments: [], tables: [.objects], registry: registry)
         }
-        #expect(throws: SinkError.self) {
+        #expect(throws: SinkError.formatNotInferable(path: "out/", known: ["csv", "jsonl"])) {
             try OutputLayout(path: "out/", formatName: nil, optionAssignments: [], tables: [.objects], registry: registry)
         }
-        #expect(throws: SinkError.self) {
+        #expect(throws: SinkError.unknownFormat("xml", known: ["csv", "jsonl"])) {
             try OutputLayout(path: "out.csv", formatName: "xml", optionAssignments: [], tables: [.objects], registry: registry)
         }
     }
@@ -148,8 +155,12 @@ struct SinkTests {
         #expect(try scratch.entries().isEmpty)
 
         try Data("keep".utf8).write(to: scratch.path("objects.csv"))
-        #expect(throws: SinkError.self) { try OutputStaging(overwrite: false).stage(scratch.path("objects.csv")) }
-        #expect(throws: SinkError.self) { try OutputStaging(overwrite: false).stage(scratch.path("missing/objects.csv")) }
+        #expect(throws: SinkError.outputExists(path: scratch.path("objects.csv").path, canAppend: false)) {
+            try OutputStaging(overwrite: false).stage(scratch.path("objects.csv"))
+        }
+        #expect(throws: SinkError.directoryMissing(path: scratch.path("missing/objects.csv").path, directory: scratch.path("missing").path)) {
+            try OutputStaging(overwrite: false).stage(scratch.path("missing/objects.csv"))
+        }
         let replacing = OutputStaging(overwrite: true)
         try Data("new".utf8).write(to: try replacing.stage(scratch.path("objects.csv")))
         try replacing.commit()

@@ -2,7 +2,7 @@ import Foundation
 
 /// Sends one HTTP request and returns its complete response.
 ///
-/// The Fink client talks HTTP only through this, so tests and `--sample` can answer
+/// The Fink client talks HTTP only through this, so tests and the built-in sample data can answer
 /// in-process while real exports use the network.
 public protocol Transport: Sendable {
     /// Sends `request`; throws ``TransportError`` when no complete response arrived.

@@ -23,7 +23,7 @@ extension BatchAssembler {
         do {
             count = try FeatureStringParser.parse(bytes, into: &featureScratch)
         } catch let error as FeatureStringError {
-            try problem(in: sources[slot].name, error.reason)
+            try problem(in: sources[slot].name, error.description)
             appendMissing(slot: slot)
             return
         }

@@ -2,7 +2,7 @@
 public struct MappingOptions: Sendable, Equatable {
     /// How output names are written.
     public var nameStyle: NameStyle
-    /// Whether feature strings become one column per feature (`--no-expand` turns it off).
+    /// Whether feature strings become one column per feature (off keeps the raw lists).
     public var expandFeatures: Bool
     /// Whether a value that does not fit its column becomes a counted null instead of an error.
     public var lenient: Bool

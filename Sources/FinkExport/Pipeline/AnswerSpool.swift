@@ -1,6 +1,6 @@
 import Foundation
 
-/// The API's answers of one export, kept on disk as they arrive, so `--resume` can finish an
+/// The API's answers of one export, kept on disk as they arrive, so a resumed export can finish an
 /// interrupted export without asking again for what was already received.
 ///
 /// It is a hidden directory beside the first output (`.<name>.resume/`): a manifest naming the

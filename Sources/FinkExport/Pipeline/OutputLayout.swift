@@ -9,7 +9,7 @@ public struct OutputLayout: Sendable {
     /// The output file of each table; tables sharing a file share a writer.
     public let files: [ExportTable: URL]
 
-    /// Resolves `--output`, `--format` and `--option` for `tables`.
+    /// Resolves an output path, an optional format name and option assignments for `tables`.
     ///
     /// `path` names a directory when it ends in `/`, is an existing directory, or has no
     /// extension the format claims; two tables of a one-table format need a directory.
@@ -64,7 +64,7 @@ public struct OutputLayout: Sendable {
         self.directory = directoryMode ? URL(fileURLWithPath: path, isDirectory: true) : nil
     }
 
-    /// The directory holding the files, when `--output` named one.
+    /// The directory holding the files, when the path named one.
     public let directory: URL?
 
     /// Creates the output directory if it is missing.

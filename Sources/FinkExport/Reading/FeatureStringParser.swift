@@ -1,10 +1,20 @@
 /// Why a feature string could not be read.
-package struct FeatureStringError: Error, Equatable, CustomStringConvertible {
-    /// What is wrong, in words.
-    package let reason: String
+package enum FeatureStringError: Error, Equatable, CustomStringConvertible {
+    /// Not a list in `[...]` or `{...}` (the string's start, quoted).
+    case notAList(String)
+    /// An empty entry at `position` (from 1).
+    case emptyEntry(position: Int, list: String)
+    /// An entry that is not a number.
+    case notANumber(String, position: Int)
 
-    /// One line for the user.
-    package var description: String { reason }
+    /// What is wrong, in words.
+    package var description: String {
+        switch self {
+        case .notAList(let list): return "a feature string must be a list in [...] or {...}, found \(list)"
+        case .emptyEntry(let position, let list): return "a feature string has an empty entry at position \(position): \(list)"
+        case .notANumber(let item, let position): return "a feature string has a non-number \"\(item)\" at position \(position)"
+        }
+    }
 }
 
 /// Reads the `d:lc_features_<band>` strings: a list of numbers in a *string*, written by
@@ -27,7 +37,7 @@ package enum FeatureStringParser {
         let bracketed = open == UInt8(ascii: "[") && close == UInt8(ascii: "]")
         let braced = open == UInt8(ascii: "{") && close == UInt8(ascii: "}")
         guard (bracketed || braced) && end - start >= 2 else {
-            throw FeatureStringError(reason: "a feature string must be a list in [...] or {...}, found \(preview(bytes))")
+            throw FeatureStringError.notAList(preview(bytes))
         }
         start += 1
         end -= 1
@@ -40,7 +50,7 @@ package enum FeatureStringParser {
                 var a = itemStart, b = index
                 trim(bytes, &a, &b)
                 guard a < b else {
-                    throw FeatureStringError(reason: "a feature string has an empty entry at position \(values.count + 1): \(preview(bytes))")
+                    throw FeatureStringError.emptyEntry(position: values.count + 1, list: preview(bytes))
                 }
                 let item = UnsafeBufferPointer(rebasing: bytes[a ..< b])
                 if ValueConversion.isMissingText(item) {
@@ -48,7 +58,7 @@ package enum FeatureStringParser {
                 } else if let value = NumberParsing.double(item) {
                     values.append(value)
                 } else {
-                    throw FeatureStringError(reason: "a feature string has a non-number \"\(String(decoding: item, as: UTF8.self))\" at position \(values.count + 1)")
+                    throw FeatureStringError.notANumber(String(decoding: item, as: UTF8.self), position: values.count + 1)
                 }
                 itemStart = index + 1
             }

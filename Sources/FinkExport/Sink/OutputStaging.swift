@@ -73,7 +73,7 @@ package final class OutputStaging: @unchecked Sendable {
     }
 
     /// Removes staged files of `finalURL` left by processes that no longer run (a killed
-    /// export cannot clean up after itself; `--resume` or a new export does it).
+    /// export cannot clean up after itself; the next export to the same name does it).
     static func removeAbandonedStaging(of finalURL: URL) {
         let directory = finalURL.deletingLastPathComponent().path
         let prefix = ".\(finalURL.lastPathComponent).partial-"

@@ -2,20 +2,31 @@ import Foundation
 
 /// A file format fink-export can write, as registered in the ``SinkRegistry``.
 ///
-/// A sink knows nothing of HTTP or of Fink's JSON: it receives a schema, typed batches and
-/// provenance, and writes them to the paths it is given.
+/// An implementation describes itself (``descriptor``: name, extensions, capabilities,
+/// options) and makes one ``TableWriter`` per output file. It must:
+/// - be a value that can be shared between threads: it holds settings, not open files;
+/// - accept exactly the options its descriptor declares (the registry checks assignments
+///   against the declaration before ``makeWriter(destination:options:)`` sees them);
+/// - know nothing of HTTP, of Fink's column names or of the command line: what it needs to
+///   know about a column (its storage, unit, UCD, description, role) is in the schema.
 public protocol SinkFormat: Sendable {
-    /// Name, extensions, capabilities and options.
+    /// Name, extensions, capabilities and options, as `fink-export formats` lists them.
     var descriptor: SinkDescriptor { get }
 
-    /// Creates a writer for one output file.
+    /// Creates the writer of one output file.
+    ///
+    /// Called on the same thread as every later call into that writer. It may create the
+    /// staged file now (so a file that cannot be created fails before any data is fetched).
     ///
     /// - Parameters:
-    ///   - destination: where to write (a staged temporary path) and where it will end up.
-    ///   - options: the sink's checked options.
+    ///   - destination: the staged path to write and the final path it will be renamed to.
+    ///   - options: the sink's options, checked against ``descriptor``, defaults filled in.
+    /// - Throws: a ``SinkError``: of kind `usage` for options that cannot work together, of
+    ///   kind `output` for a file that cannot be created.
     func makeWriter(destination: SinkDestination, options: SinkOptions) throws -> any TableWriter
 
-    /// The extension for a file named by fink-export (`objects.<ext>` in a directory).
+    /// The extension of a file fink-export names itself (`objects.<ext>` in a directory).
+    /// The default is the first registered extension.
     func fileExtension(options: SinkOptions) -> String
 }
 
@@ -26,22 +37,45 @@ extension SinkFormat {
     }
 }
 
-/// Writes tables into one output, batch by batch.
+/// Writes the tables of one output file, batch by batch.
 ///
-/// Call order: for each table `beginTable`, `write`…, `endTable`; then `finish` once.
-/// On any failure the caller discards the staged files; a writer needs no cleanup of its own
-/// beyond closing what it opened (`close`).
+/// **Who calls, and in what order.** All calls come from one thread (the export's writer
+/// thread), one at a time: for each table `beginTable`, `write`…, `endTable`; then `finish`
+/// once; then `close`. A table without rows is `beginTable` then `endTable`, with no
+/// `write`: a batch never has zero rows. A format that holds one table per file gets one
+/// table; a second `beginTable` there must throw ``SinkError/tableLimit(format:path:holding:)``.
+///
+/// **What a writer must do.**
+/// - Write only to ``SinkDestination/stagingURL`` (and companions staged through
+///   ``SinkDestination/stageCompanion(suffix:)``). The caller renames the staged files into
+///   place after `finish` succeeded for every file, or removes them after any failure.
+/// - Never print, exit, or rename or remove its own staged files.
+/// - Hold every value exactly, or report what it could not hold: a value the format cannot
+///   represent is written as null and counted in ``TableWriteReport/unrepresentableAsNull``
+///   (never silently dropped or rounded); one it can neither hold nor write as null is an
+///   error of kind `data`. A column name the format cannot hold is refused by `beginTable`
+///   with ``SinkError/columnNameNotHeld(format:column:reason:)`` (kind `usage`).
+/// - Throw ``SinkError``s that name the final path (``SinkDestination/finalURL``), for
+///   failures of its own files or libraries (kind `output`).
+/// - Read roles (``TableSchema/alertKey``, ``TableSchema/index(of:)-(ColumnRole)``) when it
+///   needs a key, a label or a score; never look for a column by a Fink name.
+///
+/// **Closing.** `close` releases every handle and file descriptor. It is called after
+/// `finish` too, and after a failure at any point (even before `beginTable`); it must be
+/// safe to call more than once and must not throw.
 public protocol TableWriter: AnyObject {
-    /// A table starts; `schema` fixes its columns.
+    /// A table starts; `schema` fixes its columns (and its name and description).
     func beginTable(_ schema: TableSchema) throws
-    /// Rows of the current table.
+    /// Rows of the current table; `batch.schema` is the schema `beginTable` got, and
+    /// `batch.rowCount` is at least 1.
     func write(_ batch: RecordBatch) throws
     /// The current table is complete. Returns what the user should know about how it was
-    /// written.
+    /// written (values written as null, rows an appended file already held, remarks).
     func endTable() throws -> TableWriteReport
-    /// Every table is complete; `provenance` holds the final counts.
+    /// Every table is complete; `provenance` holds the final counts. Store it as the format
+    /// keeps metadata, then flush and close the file (errors here are output errors).
     func finish(provenance: Provenance) throws
-    /// Releases files and handles after a failure. Safe to call more than once.
+    /// Releases files and handles; after `finish`, after a failure, and safe to repeat.
     func close()
 }
 
@@ -77,7 +111,7 @@ public struct TableWriteReport: Sendable, Equatable {
     public var unrepresentableAsNull: [String: Int]
     /// Rows not written because the output already held them (appending).
     public var rowsAlreadyPresent: Int
-    /// Anything else the user should know, one line each.
+    /// Anything else the user should know, one line each, naming no command-line option.
     public var warnings: [String]
 
     /// Creates a report; the default says nothing happened.

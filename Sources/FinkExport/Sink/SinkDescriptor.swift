@@ -23,7 +23,7 @@ public struct SinkCapabilities: Sendable, Equatable {
     }
 }
 
-/// One option a sink accepts (`--option name=value`).
+/// One option a sink accepts, given as `name=value`.
 public struct SinkOptionSpec: Sendable, Equatable {
     /// The kind of value an option takes.
     public enum Kind: Sendable, Equatable {
@@ -64,7 +64,7 @@ public struct SinkOptionSpec: Sendable, Equatable {
 
 /// Everything the registry and the user know about a sink.
 public struct SinkDescriptor: Sendable, Equatable {
-    /// The name used with `--format` (`csv`).
+    /// The name that chooses the format (`csv`).
     public var name: String
     /// A one-line title.
     public var title: String
