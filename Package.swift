@@ -73,8 +73,13 @@ let package = Package(
         .executableTarget(name: "fuzz-feature-string", dependencies: ["FinkExport", "FuzzSupport"],
                           path: "Fuzz/FeatureStringFuzz", swiftSettings: fuzzTarget, linkerSettings: fuzzLink),
 
+        // The sink contract as checks any sink can be run through, with readers of the
+        // built-in formats written independently of the sinks.
+        .target(name: "SinkConformance", dependencies: ["FinkExport", "CSQLite", "CHDF5"], path: "Tests/SinkConformance"),
+
         .testTarget(name: "FinkExportTests", dependencies: [
             "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
+            "SinkConformance",
         ], path: "Tests/FinkExportTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,11 @@ Prints one table per format (wall time, rows/s, MB/s of API JSON, peak RSS, peer
 
     .venv/bin/python Benchmarks/run.py --rows 100k            # builds release first
     .venv/bin/python Benchmarks/run.py --rows 3k --bin-dir "$(swift build --show-bin-path)" --smoke
+    .venv/bin/python Benchmarks/run.py --rows 100k --compare-bin-dir ../base/.build/release --compare-label "before"
+
+With --compare-bin-dir, another build of fink-export (an earlier commit, built in release) runs
+right after ours on every format and on parse + map, in the same run, so a change is judged
+against the code it replaces on the same machine and data.
 """
 import argparse
 import json
@@ -95,6 +100,9 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="check that everything runs; figures are not meaningful")
     parser.add_argument("--fink-export-args", default="", help="extra arguments for fink-export, e.g. \"--no-keep-answers\"")
     parser.add_argument("--markdown", type=pathlib.Path, help="also write the tables to this file")
+    parser.add_argument("--compare-bin-dir", type=pathlib.Path,
+                        help="another fink-export build (its fink-export and parse-map-bench) to run beside ours")
+    parser.add_argument("--compare-label", default="before", help="how the other build is named in the table")
     args = parser.parse_args()
     formats = args.formats.split(",")
 
@@ -114,16 +122,20 @@ def main():
         floor(url, n, args.batch_size, save_to=bodies)  # fills the stand-in's cache
         floor_seconds, nbytes = floor(url, n, args.batch_size)
         parsed = parse_map(bin_dir, bodies)
+        compared_parse = parse_map(args.compare_bin_dir, bodies) if args.compare_bin_dir else None
         results = {}
+        builds = [("ours", bin_dir)] + ([("compared", args.compare_bin_dir)] if args.compare_bin_dir else [])
         for fmt in formats:
-            out = work / f"ours-{fmt}"
-            out.mkdir()
-            wall, rss, _ = timed([str(bin_dir / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
-                                  "--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency),
-                                  "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet",
-                                  *args.fink_export_args.split()])
-            results[fmt] = {"ours": (wall, rss)}
-            shutil.rmtree(out)
+            results[fmt] = {}
+            for name, build in builds:
+                out = work / f"{name}-{fmt}"
+                out.mkdir()
+                wall, rss, _ = timed([str(build / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
+                                      "--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency),
+                                      "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet",
+                                      *args.fink_export_args.split()])
+                results[fmt][name] = (wall, rss)
+                shutil.rmtree(out)
         peer = None
         if not args.no_peer:
             out = work / "peer"
@@ -150,11 +162,17 @@ def main():
         peer_wall = peer and peer["fetch_parse_seconds"] + peer["write_seconds"][fmt]
         ratio = f"{peer_wall / wall:.1f}×" if peer else "–"
         lines.append(f"| {fmt} | fink-export | {wall:.1f} | {rows / wall:,.0f} | {megabytes / wall:.0f} | {rss:.0f} | {ratio} |")
+        if "compared" in results[fmt]:
+            other_wall, other_rss = results[fmt]["compared"]
+            other_ratio = f"{peer_wall / other_wall:.1f}×" if peer else "–"
+            lines.append(f"| {fmt} | fink-export ({args.compare_label}) | {other_wall:.1f} | {rows / other_wall:,.0f} | "
+                         f"{megabytes / other_wall:.0f} | {other_rss:.0f} | {other_ratio} |")
         if peer:
             lines.append(f"| {fmt} | Python peer | {peer_wall:.1f} | {rows / peer_wall:,.0f} | {megabytes / peer_wall:.0f} | "
                          f"{peer['peak_rss_mb']:.0f}¹ | |")
     lines += ["", f"Parse + map on one core (`parse-map-bench`, {parsed['bytes'] / 1e6:.0f} MB of saved objects answers, "
-              f"{parsed['rows']:,} rows): {parsed['mb_per_s']:.0f} MB/s."]
+              f"{parsed['rows']:,} rows): {parsed['mb_per_s']:.0f} MB/s"
+              + (f"; {args.compare_label}: {compared_parse['mb_per_s']:.0f} MB/s." if compared_parse else ".")]
     if peer and "hdf5" in formats:
         lines += [f"HDF5 writer alone: h5py {peer['write_seconds']['hdf5']:.1f} s (gzip 4 + shuffle, as fink-export's default); "
                   f"fink-export's whole HDF5 export: {results['hdf5']['ours'][0]:.1f} s."]

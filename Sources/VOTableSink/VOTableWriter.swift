@@ -18,6 +18,8 @@ final class VOTableWriter: TableWriter {
     private var rows = 0
     private var base64 = Base64Stream()
     private var replacedCharacters = 0
+    /// By column, empty strings written to TABLEDATA, where an empty cell reads as null.
+    private var emptyStrings: [Int] = []
     private var scratch: [UInt8] = []
 
     init(destination: SinkDestination, binary: Bool) throws {
@@ -34,9 +36,15 @@ final class VOTableWriter: TableWriter {
     }
 
     func beginTable(_ schema: TableSchema) throws {
+        // Written as U+FFFD, such a name would read back as another one.
+        if let bad = schema.fields.first(where: { $0.name.unicodeScalars.contains(where: XMLText.isForbidden) }) {
+            throw SinkError.columnNameNotHeld(format: "votable", column: bad.name,
+                                              reason: "it contains a control character that XML 1.0 cannot carry")
+        }
         self.schema = schema
         rows = 0
         replacedCharacters = 0
+        emptyStrings = Array(repeating: 0, count: schema.fields.count)
         columns = schema.fields.map { field in
             let datatype: String
             switch field.storage {
@@ -80,11 +88,16 @@ final class VOTableWriter: TableWriter {
             try output.write("</TABLEDATA></DATA>\n")
         }
         try output.write("<INFO name=\"rows\" value=\"\(rows)\"/>\n</TABLE>\n")
+        var report = TableWriteReport()
+        for (index, count) in emptyStrings.enumerated() where count > 0 {
+            report.unrepresentableAsNull[schema!.fields[index].name] = count
+        }
+        if replacedCharacters > 0 {
+            report.warnings.append(
+                "\(replacedCharacters) control character(s) that XML 1.0 cannot carry were written as U+FFFD (the binary2 encoding keeps them)")
+        }
         self.schema = nil
-        guard replacedCharacters > 0 else { return TableWriteReport() }
-        return TableWriteReport(warnings: [
-            "\(replacedCharacters) control character(s) that XML 1.0 cannot carry were written as U+FFFD (the binary2 encoding keeps them)",
-        ])
+        return report
     }
 
     func finish(provenance: Provenance) throws {
@@ -123,6 +136,8 @@ final class VOTableWriter: TableWriter {
                     case .boolean(let values):
                         out.append(values[row] ? UInt8(ascii: "T") : UInt8(ascii: "F"))
                     case .text(let text):
+                        // TABLEDATA cannot tell an empty string from null: it reads as null.
+                        if text.range(of: row).isEmpty { emptyStrings[index] += 1 }
                         let replaced = text.withBytes(of: row) { XMLText.appendEscaped($0, inAttribute: false, to: &out) }
                         replacedCharacters += replaced
                     }

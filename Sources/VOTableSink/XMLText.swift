@@ -15,8 +15,9 @@ enum XMLText {
             case UInt8(ascii: ">"): out.append(contentsOf: greaterThan)
             case UInt8(ascii: "\"") where inAttribute: out.append(contentsOf: quote)
             case 0x09, 0x0A, 0x0D:
-                // In attributes, whitespace characters are normalised away unless escaped.
-                if inAttribute { out.append(contentsOf: Array("&#\(byte);".utf8)) } else { out.append(byte) }
+                // In attributes, whitespace characters are normalised away unless escaped; in
+                // content, a literal CR is read back as LF (XML's line-end normalisation).
+                if inAttribute || byte == 0x0D { out.append(contentsOf: Array("&#\(byte);".utf8)) } else { out.append(byte) }
             case 0x00 ..< 0x20:
                 out.append(contentsOf: replacement)
                 replaced += 1
@@ -30,6 +31,11 @@ enum XMLText {
             index += 1
         }
         return replaced
+    }
+
+    /// Whether XML 1.0 cannot carry `scalar` at all, not even as a character reference.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0xFFFE || scalar.value == 0xFFFF
     }
 
     /// `text` escaped for an attribute value.

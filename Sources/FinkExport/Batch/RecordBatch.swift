@@ -1,4 +1,10 @@
-/// The values of one column of a batch, in the column's storage type.
+/// The values of one column of a batch, in the column's storage type: one case per
+/// ``StorageKind``.
+///
+/// Sinks switch over it exhaustively, and that is deliberate: the cases are the physical
+/// layouts a batch can carry (the Arrow-like arrays a plugin receives too), and a new one
+/// must make every sink decide how to store it, so it breaks them at compile time rather
+/// than falling into a default that writes the wrong thing.
 public enum ColumnValues: Sendable, Equatable {
     /// Integers (`int`, `long`).
     case integer([Int64])

@@ -105,7 +105,7 @@ public struct ExportPipeline: Sendable {
         return AnswerFetcher(client: client, query: query, spool: spool)
     }
 
-    /// Reads `reader`'s batches into the writer of `table`, then accounts the answer.
+    /// Hands `reader`'s batches to the writer of `table` as they fill.
     func copy(_ reader: inout AnswerReader, to table: ExportTable, writers: WriterSet) async throws {
         while let batch = try reader.next() {
             try await writers.write(batch, to: table)

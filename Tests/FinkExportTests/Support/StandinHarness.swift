@@ -1,5 +1,6 @@
 import FinkExport
 import FinkStandin
+import SinkConformance
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -109,38 +110,29 @@ enum ExportReader {
         return (header, Array(values))
     }
 
-    /// Foundation's JSONSerialization on Linux misreads some doubles by an ulp, so numbers are
-    /// converted here from their literal text with Swift's correctly rounded parsers.
+    /// JSON Lines through the conformance kit's own JSON parser, independent of the exporter's
+    /// reader: numbers are converted from their literal text, object keys keep their order.
     static func jsonLines(_ url: URL, schema: TableSchema) throws -> (keys: [[String]], rows: [[Value]]) {
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let bytes = Array(try Data(contentsOf: url))
         var keys: [[String]] = []
         var rows: [[Value]] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-            var handler = RecordingHandler()
-            try Array("[\(line)]".utf8).withUnsafeBufferPointer { try JSONRecordReader.read($0, into: &handler) }
-            let record = handler.records[0]
-            keys.append(orderedKeys(String(line)))
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
+            guard case .object(let members) = try JSONValueParser.parse(line) else {
+                throw MissingInMapping(description: "a line of \(url.lastPathComponent) is not a JSON object")
+            }
+            keys.append(members.map(\.key))
             rows.append(schema.fields.map { field in
-                guard let cell = record[field.name], cell != "null" else { return .null }
-                let literal = String(cell.drop { $0 != ":" }.dropFirst())
-                switch (field.type.storage, cell.hasPrefix("number:"), cell.hasPrefix("string:")) {
-                case (.integer, true, _): return Int64(literal).map(Value.integer) ?? .text("bad integer \(literal)")
-                case (.real, true, _): return Double(literal).map(Value.real) ?? .text("bad real \(literal)")
-                case (.boolean, _, _): return cell == "bool:true" ? .bool(true) : cell == "bool:false" ? .bool(false) : .text("bad bool \(cell)")
-                case (.text, _, true): return .text(literal)
-                default: return .text("wrong JSON kind \(cell)")
+                guard let json = members.first(where: { $0.key == field.name })?.value else { return .text("missing key") }
+                switch JSONLinesFileReader.value(json, as: field.storage) {
+                case .null?: return .null
+                case .integer(let value)?: return .integer(value)
+                case .real(let value)?: return .real(value)
+                case .bool(let value)?: return .bool(value)
+                case .text(let value)?: return .text(value)
+                case nil: return .text("wrong JSON kind \(json)")
                 }
             })
         }
         return (keys, rows)
-    }
-
-    /// Keys of a JSON line in the order written (JSONSerialization forgets order).
-    static func orderedKeys(_ line: String) -> [String] {
-        var keys: [String] = []
-        var handler = RecordingHandler()
-        try? Array("[\(line)]".utf8).withUnsafeBufferPointer { try JSONRecordReader.read($0, into: &handler) }
-        for event in handler.events { if case .value(let key, _) = event { keys.append(key) } }
-        return keys
     }
 }
