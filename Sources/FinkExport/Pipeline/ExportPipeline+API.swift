@@ -10,8 +10,8 @@ extension ExportPipeline {
         provenance.anomalyRequest = fetched.request
         let assembler = BatchAssembler(table: .anomalies, mapper: mapper)
         var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
-        try await copy(&reader, to: .anomalies, writers: writers)
         var ledger = TableLedger(table: .anomalies)
+        try await copy(&reader, to: &ledger, writers: writers)
         ledger.record(reader.stats)
         try await close(&ledger, schema: try assembler.finish(), writers: writers)
         if ledger.rows < requested { ledger.warn(.fewerAnomalies(received: ledger.rows, requested: requested)) }
@@ -36,19 +36,25 @@ extension ExportPipeline {
             let first = try await fetcher.objects(0, of: batches)
             provenance.objectsRequest = first.request
             var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
-            try await copy(&reader, to: .objects, writers: writers)
+            try await copy(&reader, to: &ledger, writers: writers)
             ledger.record(reader.stats, rowLimit: limit)
             meter.answered(.objects, rows: reader.stats.rows, bytes: first.body.count, objects: batches[0].count)
         }
         let schema = try assembler.finish()
         if let plan = assembler.plan, batches.count > 1 {
+            let parsing = WorkSlots.besideWriter()
             try await OrderedFetch.run(1 ..< batches.count, concurrency: api.concurrency, job: { index in
                 let fetched = try await fetcher.objects(index, of: batches)
-                var reader = try AnswerReader(body: fetched.body, source: .objectsAnswer(index: index, count: batches.count),
-                                              into: BatchAssembler(plan: plan))
-                return ReadAnswer(batches: try reader.readAll(), stats: reader.stats, bytes: fetched.body.count)
+                return try await parsing.run {
+                    var reader = try AnswerReader(body: fetched.body, source: .objectsAnswer(index: index, count: batches.count),
+                                                  into: BatchAssembler(plan: plan))
+                    return ReadAnswer(batches: try reader.readAll(), stats: reader.stats, bytes: fetched.body.count)
+                }
             }, deliver: { index, answer in
-                for batch in answer.batches { try await writers.write(batch, to: .objects) }
+                for batch in answer.batches {
+                    ledger.countKinds(batch)
+                    try await writers.write(batch, to: .objects)
+                }
                 ledger.record(answer.stats, rowLimit: limit)
                 meter.answered(.objects, rows: answer.stats.rows, bytes: answer.bytes, objects: batches[index].count)
             })

@@ -11,8 +11,9 @@ package final class WriterThread: @unchecked Sendable {
 
     private let condition = NSCondition()
     private let capacity: Int
+    /// Jobs not yet run; a job leaves the queue before it runs, so what it holds (a batch) is
+    /// released as soon as it has run. The queue holds a few jobs at most.
     private var jobs: [Job] = []
-    private var next = 0
     /// Jobs handed over while the queue was full, with the callers waiting for room.
     private var waiting: [(job: Job, caller: CheckedContinuation<Void, Never>)] = []
     private var stopping = false
@@ -29,7 +30,7 @@ package final class WriterThread: @unchecked Sendable {
     package func submit(_ job: @escaping @Sendable () -> Void) async {
         await withCheckedContinuation { (caller: CheckedContinuation<Void, Never>) in
             condition.lock()
-            if jobs.count - next < capacity {
+            if jobs.count < capacity {
                 jobs.append(job)
                 condition.signal()
                 condition.unlock()
@@ -64,17 +65,12 @@ package final class WriterThread: @unchecked Sendable {
     private func runJobs() {
         while true {
             condition.lock()
-            while next == jobs.count && !stopping { condition.wait() }
-            if next == jobs.count {
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty {
                 condition.unlock()
                 return
             }
-            let job = jobs[next]
-            next += 1
-            if next > 64 && next * 2 > jobs.count {
-                jobs.removeFirst(next)
-                next = 0
-            }
+            let job = jobs.removeFirst()
             var admitted: CheckedContinuation<Void, Never>?
             if !waiting.isEmpty {
                 let first = waiting.removeFirst()
