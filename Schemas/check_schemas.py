@@ -34,7 +34,7 @@ ALLOWED_NAMESPACES = {"i", "d", "v", "b"}
 ALLOWED_ENDPOINTS = {"anomaly", "objects"}
 MAX_DESCRIPTION = 140
 # Roles a sink may ask the schema for; each is held by at most one column.
-ALLOWED_ROLES = {"objectId", "alertId", "observationTime", "classLabel", "anomalyScore"}
+ALLOWED_ROLES = {"objectId", "alertId", "observationTime", "classLabel", "anomalyScore", "rowKind"}
 TABLE_KEYS = {"endpoint", "description"}
 COLUMN_KEYS = {"name", "namespace", "type", "unit", "ucd", "description", "endpoints", "expand"}
 FEATURE_KEYS = {"name", "description", "unit", "ucd"}

@@ -53,6 +53,10 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Export the built-in sample dataset instead of asking the API (no network needed).")
     var sample = false
 
+    @Flag(help: ArgumentHelp("Also export each object's upper limits and bad-quality points (the objects endpoint's withupperlim).",
+                             discussion: "The objects table then ends with d:tag: valid, upperlim (a non-detection: i:jd, i:fid, i:diffmaglim) or badquality; those extra rows have i:candid -1 and nulls elsewhere."))
+    var withUpperLimits = false
+
     @Flag(help: ArgumentHelp("Continue an interrupted export: run the same command with --resume, and the answers it had received are read from disk instead of asked again.",
                              discussion: "An export keeps the API's answers in a hidden directory beside its first output (.<name>.resume/) until it succeeds."))
     var resume = false
@@ -74,7 +78,7 @@ struct ExportCommand: AsyncParsableCommand {
         if !sample { _ = try baseURL() }
         do {
             try query().validate()
-            _ = try SchemaMapper(options: output.mappingOptions(columns: requestedColumns()))
+            _ = try SchemaMapper(options: output.mappingOptions(columns: requestedColumns(), withUpperLimits: withUpperLimits))
         } catch let error as QueryError {
             throw ValidationError(Messages.text(error))
         } catch let error as MappingError {
@@ -90,6 +94,7 @@ struct ExportCommand: AsyncParsableCommand {
             let source = ExportSource.APISource(client: client, query: query(), batchSize: batchSize,
                                                 concurrency: concurrency, label: label)
             return try output.pipeline(source: .api(source), tables: try parseTables(tables), columns: requestedColumns(),
+                                       withUpperLimits: withUpperLimits,
                                        resume: resume, keepAnswers: keepAnswers)
         }
     }
@@ -108,7 +113,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     private func query() -> FinkQuery {
-        FinkQuery(count: count, startDate: startDate, stopDate: stopDate)
+        FinkQuery(count: count, startDate: startDate, stopDate: stopDate, withUpperLimits: withUpperLimits)
     }
 
     private func baseURL() throws -> URL {

@@ -49,8 +49,9 @@ struct OutputOptions: ParsableArguments {
                                valueName: "table|features"))
     var hdf5Layout: String?
 
-    func mappingOptions(columns: [String]?) -> MappingOptions {
-        MappingOptions(nameStyle: names, expandFeatures: !noExpand, lenient: lenient, columns: columns)
+    func mappingOptions(columns: [String]?, withUpperLimits: Bool = false) -> MappingOptions {
+        MappingOptions(nameStyle: names, expandFeatures: !noExpand, lenient: lenient, columns: columns,
+                       withUpperLimits: withUpperLimits)
     }
 
     /// `--option` assignments plus those the format-specific flags stand for.
@@ -69,9 +70,9 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// The pipeline writing `tables` from `source` as these options say.
-    func pipeline(source: ExportSource, tables: [ExportTable], columns: [String]?, resume: Bool = false,
-                  keepAnswers: Bool = false) throws -> ExportPipeline {
-        let mapper = try SchemaMapper(options: mappingOptions(columns: columns))
+    func pipeline(source: ExportSource, tables: [ExportTable], columns: [String]?, withUpperLimits: Bool = false,
+                  resume: Bool = false, keepAnswers: Bool = false) throws -> ExportPipeline {
+        let mapper = try SchemaMapper(options: mappingOptions(columns: columns, withUpperLimits: withUpperLimits))
         let layout = try OutputLayout(path: output, formatName: format, optionAssignments: try optionAssignments(),
                                       tables: tables, registry: .standard())
         return try ExportPipeline(source: source, tables: tables, mapper: mapper, layout: layout,

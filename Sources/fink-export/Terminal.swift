@@ -51,8 +51,13 @@ final class Terminal: @unchecked Sendable {
     func summary(_ summary: ExportSummary) {
         clearLine()
         guard !quiet else { return }
-        let tables = summary.tables.map {
-            "\($0.table.rawValue) \(Self.grouped($0.rows)) rows × \($0.columns) columns → \($0.path)"
+        let tables = summary.tables.map { table in
+            // With upper limits: "(18,000 valid, 4,100 upperlim, 900 badquality)".
+            let kinds = table.rowsByKind.map { kinds in
+                " (" + kinds.sorted { $0.value > $1.value }.map { "\(Self.grouped($0.value)) \($0.key.isEmpty ? "without kind" : $0.key)" }
+                    .joined(separator: ", ") + ")"
+            } ?? ""
+            return "\(table.table.rawValue) \(Self.grouped(table.rows)) rows\(kinds) × \(table.columns) columns → \(table.path)"
         }.joined(separator: "; ")
         var line = "exported \(tables.isEmpty ? "nothing" : tables)"
         line += String(format: " in %.1f s (%.1f MB read", summary.elapsed, Double(summary.bytes) / 1_000_000)

@@ -44,7 +44,7 @@ let columnsFile = loadObject(arguments[1])
 let featuresFile = loadObject(arguments[2])
 
 let allowedTypes: Set<String> = ["double", "float", "int", "long", "bool", "string", "array"]
-let allowedRoles: Set<String> = ["objectId", "alertId", "observationTime", "classLabel", "anomalyScore"]
+let allowedRoles: Set<String> = ["objectId", "alertId", "observationTime", "classLabel", "anomalyScore", "rowKind"]
 guard let version = columnsFile["schemaVersion"] as? String else { fail("\(arguments[1]): missing schemaVersion") }
 guard let columns = columnsFile["columns"] as? [[String: Any]], !columns.isEmpty else {
     fail("\(arguments[1]): missing or empty \"columns\" array")

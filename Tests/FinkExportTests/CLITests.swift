@@ -169,6 +169,30 @@ struct CLITests {
         #expect(a.replacingOccurrences(of: #":"""#, with: ":null") == b)
     }
 
+    @Test("convert: saved objects answers with upper limits keep every row, typed, and count them by kind")
+    func convertUpperLimits() throws {
+        let scratch = try ScratchDirectory()
+        let api = StandinAPI(dataset: StandinDataset(.init(objectCount: 3, maximumAlerts: 40)))
+        let ids = api.dataset.objects.map(\.id).joined(separator: ",")
+        let response = api.respond(to: HTTPRequest(url: URL(string: "http://x/api/v1/objects")!, headers: ["Content-Type": "application/json"],
+                                                   body: Data(#"{"objectId": "\#(ids)", "withupperlim": true}"#.utf8)))
+        #expect(response.status == 200)
+        let saved = scratch.path("objects.json")
+        try response.body.write(to: saved)
+        let result = try CLI.run(["convert", "--objects", saved.path, "--output", scratch.path("objects.csv").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The summary counts the kinds; the numbers the API sent as strings are typed (no inferred column).
+        #expect(result.stdout.contains("upperlim"), "\(result.stdout)")
+        #expect(!result.stderr.contains("inferred"), "\(result.stderr)")
+        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.path("objects.csv.meta.json"))) as! [String: Any]
+        let table = (sidecar["tables"] as! [[String: Any]])[0]
+        let kinds = table["rowsByKind"] as! [String: Int]
+        let answered = try JSONSerialization.jsonObject(with: response.body) as! [[String: Any]]
+        #expect(kinds.values.reduce(0, +) == answered.count)
+        #expect(kinds["upperlim"] == answered.filter { $0["d:tag"] as? String == "upperlim" }.count)
+        #expect((table["columns"] as! [[String: Any]]).contains { $0["name"] as? String == "d:tag" && $0["type"] as? String == "string" })
+    }
+
     @Test("convert: malformed or truncated JSON is a data error (exit 65) naming the file, and no output",
           arguments: [#"[{"i:objectId":"ZTF1","i:jd":2459"#, "<html>502 Bad Gateway</html>", #"{"message": "Internal Server Error"}"#,
                       #"[{"i:objectId":"ZTF1","i:fid":"abc"}]"#])

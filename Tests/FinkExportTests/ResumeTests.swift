@@ -50,24 +50,26 @@ struct ResumeTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    @Test("a run stopped by the API keeps its answers; --resume asks only for the rest and writes the clean run's rows")
-    func resumeAfterAPIFailure() throws {
+    @Test("a run stopped by the API keeps its answers; --resume asks only for the rest and writes the clean run's rows",
+          arguments: [[], ["--with-upper-limits"]])
+    func resumeAfterAPIFailure(options: [String]) throws {
         let api = try FlakyAPI()
         let scratch = try ScratchDirectory()
         let clean = scratch.path("clean"), resumed = scratch.path("resumed")
 
         api.failObjects(after: nil)
-        #expect(try Self.export(api, to: clean, format: "csv").status == 0)
+        #expect(try Self.export(api, to: clean, format: "csv", extra: options).status == 0)
         let allRequests = api.objectsRequests
         #expect(allRequests.count >= 4)
+        #expect(allRequests.allSatisfy { $0.contains("withupperlim") == !options.isEmpty })
 
         api.failObjects(after: 2)
-        let failed = try Self.export(api, to: resumed, format: "csv")
+        let failed = try Self.export(api, to: resumed, format: "csv", extra: options)
         CLITests.expectOneLineError(failed, status: 69, mentioning: "run the same command with --resume to continue")
         #expect(Self.visible(resumed).isEmpty, "a failed export left \(Self.visible(resumed))")
 
         api.failObjects(after: nil)
-        let finished = try Self.export(api, to: resumed, format: "csv", extra: ["--resume"])
+        let finished = try Self.export(api, to: resumed, format: "csv", extra: options + ["--resume"])
         #expect(finished.status == 0, "\(finished.stderr)")
         // The two answers received before the failure were not asked for again.
         #expect(api.objectsRequests == Array(allRequests.dropFirst(2)))

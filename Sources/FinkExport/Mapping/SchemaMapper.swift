@@ -36,8 +36,13 @@ public struct SchemaMapper: Sendable {
 
     /// The Fink columns a table starts with, in output order, before the data adds any.
     public func plannedColumns(for table: ExportTable) -> [String] {
-        if let requested = options.columns { return requested }
-        return catalogue.defaultColumns(for: table.endpoint).map(\.name)
+        var planned = options.columns ?? catalogue.defaultColumns(for: table.endpoint).map(\.name)
+        // Every objects row then says what it is; the API adds the column whatever was asked.
+        if table == .objects, options.withUpperLimits, let kind = catalogue.column(withRole: .rowKind)?.name,
+           !planned.contains(kind) {
+            planned.append(kind)
+        }
+        return planned
     }
 
     /// The output fields (names not yet styled) of one Fink column.

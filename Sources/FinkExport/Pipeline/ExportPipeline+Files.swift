@@ -14,8 +14,8 @@ extension ExportPipeline {
             }
             let assembler = BatchAssembler(table: table, mapper: mapper)
             var reader = try AnswerReader(body: data, source: .file(file.path), into: assembler, sniff: true)
-            try await copy(&reader, to: table, writers: writers)
             var ledger = TableLedger(table: table)
+            try await copy(&reader, to: &ledger, writers: writers)
             ledger.record(reader.stats)
             try await close(&ledger, schema: try assembler.finish(), writers: writers)
             meter.answered(table, rows: ledger.rows, bytes: data.count)

@@ -105,10 +105,11 @@ public struct ExportPipeline: Sendable {
         return AnswerFetcher(client: client, query: query, spool: spool)
     }
 
-    /// Hands `reader`'s batches to the writer of `table` as they fill.
-    func copy(_ reader: inout AnswerReader, to table: ExportTable, writers: WriterSet) async throws {
+    /// Hands `reader`'s batches to the writer of `table` as they fill, counting their row kinds.
+    func copy(_ reader: inout AnswerReader, to ledger: inout TableLedger, writers: WriterSet) async throws {
         while let batch = try reader.next() {
-            try await writers.write(batch, to: table)
+            ledger.countKinds(batch)
+            try await writers.write(batch, to: ledger.table)
         }
     }
 

@@ -28,6 +28,8 @@ public struct ExportSummary: Sendable {
         public var columns: Int
         /// The output file.
         public var path: String
+        /// Rows by their kind, when the table says what each row is.
+        public var rowsByKind: [String: Int]?
     }
 
     /// The tables, in order.
@@ -46,7 +48,8 @@ public struct ExportSummary: Sendable {
     init(ledgers: [TableLedger], files: [ExportTable: URL], meter: ExportMeter, provenance: Provenance) {
         tables = ledgers.compactMap { ledger in
             guard let record = ledger.provenanceRecord, let file = files[ledger.table] else { return nil }
-            return Table(table: ledger.table, rows: record.rows, columns: record.columns.count, path: file.path)
+            return Table(table: ledger.table, rows: record.rows, columns: record.columns.count, path: file.path,
+                         rowsByKind: record.rowsByKind)
         }
         bytes = meter.bytes
         elapsed = Date().timeIntervalSince(meter.started)

@@ -36,16 +36,21 @@ public struct Provenance: Sendable, Codable, Equatable {
         /// Values written as null because the format cannot hold them (such as infinities in
         /// JSON), by column.
         public var unrepresentableAsNull: [String: Int]
+        /// Rows by their kind (`valid`, `upperlim`, `badquality`), when the table says what
+        /// each row is; nil otherwise.
+        public var rowsByKind: [String: Int]?
 
         /// Creates a table record.
         public init(name: String, rows: Int, columns: [ColumnRecord], possiblyTruncatedObjects: [String] = [],
-                    lenientNulls: [String: Int] = [:], unrepresentableAsNull: [String: Int] = [:]) {
+                    lenientNulls: [String: Int] = [:], unrepresentableAsNull: [String: Int] = [:],
+                    rowsByKind: [String: Int]? = nil) {
             self.name = name
             self.rows = rows
             self.columns = columns
             self.possiblyTruncatedObjects = possiblyTruncatedObjects
             self.lenientNulls = lenientNulls
             self.unrepresentableAsNull = unrepresentableAsNull
+            self.rowsByKind = rowsByKind
         }
     }
 
@@ -108,6 +113,11 @@ public struct Provenance: Sendable, Codable, Equatable {
         if let request = objectsRequest { entries.append(("objects_request", "\(request.method) \(request.url) \(request.body)")) }
         if let anomaliesRequested { entries.append(("anomalies_requested", String(anomaliesRequested))) }
         for table in tables { entries.append(("rows_\(table.name)", String(table.rows))) }
+        for table in tables {
+            guard let kinds = table.rowsByKind,
+                  let data = try? JSONSerialization.data(withJSONObject: kinds, options: [.sortedKeys]) else { continue }
+            entries.append(("rows_by_kind_\(table.name)", String(decoding: data, as: UTF8.self)))
+        }
         return entries
     }
 

@@ -20,6 +20,9 @@ package struct TableLedger: Sendable {
     package private(set) var report = TableWriteReport()
     /// Whether the table was written (a table can be read only to name the objects).
     package private(set) var written = false
+    /// Rows per value of the row-kind column (`valid`, `upperlim`, `badquality`), when the
+    /// table has one; a missing kind counts under the empty string.
+    package private(set) var rowsByKind: [String: Int]?
 
     package init(table: ExportTable) {
         self.table = table
@@ -36,6 +39,17 @@ package struct TableLedger: Sendable {
         warnings += answer.inferredColumns.map { ExportWarning.inferredType(column: $0.column, type: $0.type) }
     }
 
+    /// Counts the rows of `batch` by their row kind, if the table has that column.
+    package mutating func countKinds(_ batch: RecordBatch) {
+        guard let position = batch.schema.index(of: .rowKind), case .text(let text) = batch.columns[position].values else { return }
+        let column = batch.columns[position]
+        var counts = rowsByKind ?? [:]
+        for row in 0 ..< batch.rowCount {
+            counts[column.isValid(row) ? text[row] : "", default: 0] += 1
+        }
+        rowsByKind = counts
+    }
+
     /// Adds a warning about the table's content.
     package mutating func warn(_ warning: ExportWarning) {
         warnings.append(warning)
@@ -44,6 +58,7 @@ package struct TableLedger: Sendable {
     /// Closes the table with its final schema and, if it was written, the writer's report.
     package mutating func close(schema: TableSchema, report: TableWriteReport?, rowLimit: Int? = nil, format: String) {
         self.schema = schema
+        if rowsByKind == nil, schema.index(of: .rowKind) != nil { rowsByKind = [:] }
         let name = table.rawValue
         if let report {
             written = true
@@ -68,6 +83,6 @@ package struct TableLedger: Sendable {
         return Provenance.TableRecord(
             name: table.rawValue, rows: rows - report.rowsAlreadyPresent, columns: Provenance.columns(of: schema),
             possiblyTruncatedObjects: possiblyTruncated, lenientNulls: lenientNulls,
-            unrepresentableAsNull: report.unrepresentableAsNull)
+            unrepresentableAsNull: report.unrepresentableAsNull, rowsByKind: rowsByKind)
     }
 }

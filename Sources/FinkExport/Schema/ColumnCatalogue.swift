@@ -39,10 +39,10 @@ public struct ColumnCatalogue: Sendable {
     }
 
     /// The columns a full (no `columns` argument) request to `endpoint` returns, in catalogue
-    /// order. Cutouts (`b:`) and `d:tag` appear only on request, so they are not included.
+    /// order. Cutouts (`b:`) and the row kind (`d:tag`) appear only on request, so they are not included.
     public func defaultColumns(for endpoint: FinkEndpoint) -> [ColumnSpec] {
         columns.filter { spec in
-            spec.endpoints.contains(endpoint) && spec.namespace != "b" && spec.name != "d:tag"
+            spec.endpoints.contains(endpoint) && spec.namespace != "b" && spec.role != .rowKind
         }
     }
 }

@@ -15,6 +15,8 @@ public enum ColumnRole: String, Sendable, Codable, CaseIterable {
     case classLabel
     /// The anomaly score the alert was selected by (real).
     case anomalyScore
+    /// What a row is (text): a detection, an upper limit or a bad-quality point.
+    case rowKind
 
     /// The roles that together identify one row of alerts. Rows that are not detections all
     /// have the same alert id, so the time is part of the key.

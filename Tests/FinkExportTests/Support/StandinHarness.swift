@@ -46,8 +46,11 @@ final class StandinHarness {
         return picked
     }
 
-    /// (object, alert) of the objects rows, batch by batch, each batch newest first.
-    func expectedObjects(ids: [String], batchSize: Int, rowLimit: Int = FinkClient.defaultObjectRowLimit) -> [(object: Int, alert: Int)] {
+    /// (object, alert) of the objects rows, batch by batch, each batch newest first. With
+    /// upper limits, an object's extra rows follow its alerts before the sort, as the API
+    /// appends them; extra row `k` is given as alert `-1 - k`.
+    func expectedObjects(ids: [String], batchSize: Int, rowLimit: Int = FinkClient.defaultObjectRowLimit,
+                         withUpperLimits: Bool = false) -> [(object: Int, alert: Int)] {
         var rows: [(object: Int, alert: Int)] = []
         for start in stride(from: 0, to: ids.count, by: batchSize) {
             var batch: [(jd: Double, object: Int, alert: Int)] = []
@@ -55,6 +58,9 @@ final class StandinHarness {
                 let object = dataset.index(ofObject: id)!
                 for alert in 0 ..< min(rowLimit, dataset.objects[object].alertJDs.count) {
                     batch.append((dataset.objects[object].alertJDs[alert], object, alert))
+                }
+                if withUpperLimits {
+                    for (k, extra) in dataset.extraRows(object: object).enumerated() { batch.append((extra.jd, object, -1 - k)) }
                 }
             }
             let sorted = batch.enumerated().sorted {
@@ -67,8 +73,11 @@ final class StandinHarness {
 
     /// The value a field of an exported row must hold.
     func expectedValue(_ field: Field, object: Int, alert: Int, row cache: inout [Int: [StandinValue]]) -> Value {
+        if field.sourceName == "d:tag" {
+            return .text(alert >= 0 ? "valid" : dataset.extraRows(object: object)[-1 - alert].tag)
+        }
         let key = object * 1_000_000 + alert
-        let row = cache[key] ?? dataset.row(object: object, alert: alert)
+        let row = cache[key] ?? (alert >= 0 ? dataset.row(object: object, alert: alert) : dataset.extraRows(object: object)[-1 - alert].values)
         cache[key] = row
         guard let index = dataset.index(ofColumn: field.sourceName) else { return .null }
         let cell = row[index]
