@@ -92,42 +92,58 @@ final class SQLiteStatement {
         sqlite3_finalize(handle)
     }
 
+    // The binds return SQLite's result code (SQLITE_OK is 0) so that the hot path can OR a
+    // row's codes together and check once per row (``check(binds:)``); a bind fails on a
+    // parameter out of range, a value too big, or no memory.
+
     @inline(__always)
-    func bind(_ index: Int32, integer value: Int64) throws {
-        try check(sqlite3_bind_int64(handle, index, value), index)
+    func bind(_ index: Int32, integer value: Int64) -> Int32 {
+        sqlite3_bind_int64(handle, index, value)
     }
 
     @inline(__always)
-    func bind(_ index: Int32, real value: Double) throws {
-        try check(sqlite3_bind_double(handle, index, value), index)
+    func bind(_ index: Int32, real value: Double) -> Int32 {
+        sqlite3_bind_double(handle, index, value)
     }
 
     @inline(__always)
-    func bind(_ index: Int32, text bytes: UnsafeBufferPointer<UInt8>) throws {
+    func bind(_ index: Int32, text bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         // SQLITE_TRANSIENT: SQLite copies, so the batch's buffer need not outlive the call.
         let pointer = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-        try check(sqlite3_bind_text64(handle, index, pointer, sqlite3_uint64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8)), index)
+        return sqlite3_bind_text64(handle, index, pointer, sqlite3_uint64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
     }
 
     @inline(__always)
-    func bindNull(_ index: Int32) throws {
-        try check(sqlite3_bind_null(handle, index), index)
+    func bindNull(_ index: Int32) -> Int32 {
+        sqlite3_bind_null(handle, index)
     }
 
+    /// Binds one text parameter, checked (for the few binds off the hot path).
     func bind(_ index: Int32, text value: String) throws {
         var value = value
-        try value.withUTF8 { try bind(index, text: $0) }
+        try check(binds: value.withUTF8 { bind(index, text: $0) })
     }
 
-    /// A bind fails on a parameter index out of range, a value too big, or no memory.
+    /// Binds one integer parameter, checked.
+    func bind(_ index: Int32, checkedInteger value: Int64) throws {
+        try check(binds: bind(index, integer: value))
+    }
+
+    /// Binds NULL, checked.
+    func bindNullChecked(_ index: Int32) throws {
+        try check(binds: bindNull(index))
+    }
+
+    /// Throws when `codes` (bind results ORed together) is not SQLITE_OK.
     @inline(__always)
-    private func check(_ status: Int32, _ index: Int32) throws {
-        guard status == SQLITE_OK else { throw bindFailure(status, index) }
+    func check(binds codes: Int32) throws {
+        if codes != SQLITE_OK { throw bindFailure() }
     }
 
-    private func bindFailure(_ status: Int32, _ index: Int32) -> SQLiteError {
-        SQLiteError(code: status, message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
-                    context: "binding parameter \(index) of \(SQLiteDatabase.shorten(sql))")
+    private func bindFailure() -> SQLiteError {
+        let database = sqlite3_db_handle(handle)
+        return SQLiteError(code: sqlite3_extended_errcode(database), message: String(cString: sqlite3_errmsg(database)),
+                           context: "binding the parameters of \(SQLiteDatabase.shorten(sql))")
     }
 
     /// Runs the statement; true while it yields rows.

@@ -39,14 +39,14 @@ enum SQLiteProvenance {
         for (table, nulls) in tables {
             for (position, field) in table.fields.enumerated() {
                 try column.bind(1, text: table.name)
-                try column.bind(2, integer: Int64(position))
+                try column.bind(2, checkedInteger: Int64(position))
                 try column.bind(3, text: field.name)
                 try column.bind(4, text: field.sourceName)
                 try column.bind(5, text: field.type.rawValue)
                 for (index, value) in [field.unit, field.ucd, field.description].enumerated() {
-                    if let value { try column.bind(Int32(6 + index), text: value) } else { try column.bindNull(Int32(6 + index)) }
+                    if let value { try column.bind(Int32(6 + index), text: value) } else { try column.bindNullChecked(Int32(6 + index)) }
                 }
-                try column.bind(9, integer: Int64(nulls[position]))
+                try column.bind(9, checkedInteger: Int64(nulls[position]))
                 try column.step()
                 column.reset()
             }

@@ -77,29 +77,32 @@ final class SQLiteWriter: TableWriter {
         guard let insert, let database else { throw SinkError.callOrder("write before beginTable") }
         let columns = batch.columns
         for (index, column) in columns.enumerated() { nullCounts[index] += column.nullCount }
-        for row in 0 ..< batch.rowCount {
-            try wrap("inserting into \(batch.schema.name)") {
+        // One wrap for the whole batch: the per-value path stays a plain loop.
+        try wrap("inserting into \(batch.schema.name)") {
+            for row in 0 ..< batch.rowCount {
+                var codes: Int32 = 0
                 for (index, column) in columns.enumerated() {
                     let parameter = Int32(index + 1)
                     guard column.isValid(row) else {
-                        try insert.bindNull(parameter)
+                        codes |= insert.bindNull(parameter)
                         continue
                     }
                     switch column.values {
-                    case .integer(let values): try insert.bind(parameter, integer: values[row])
-                    case .real(let values): try insert.bind(parameter, real: values[row])
-                    case .boolean(let values): try insert.bind(parameter, integer: values[row] ? 1 : 0)
-                    case .text(let text): try text.withBytes(of: row) { try insert.bind(parameter, text: $0) }
+                    case .integer(let values): codes |= insert.bind(parameter, integer: values[row])
+                    case .real(let values): codes |= insert.bind(parameter, real: values[row])
+                    case .boolean(let values): codes |= insert.bind(parameter, integer: values[row] ? 1 : 0)
+                    case .text(let text): codes |= text.withBytes(of: row) { insert.bind(parameter, text: $0) }
                     }
                 }
+                try insert.check(binds: codes)
                 try insert.step()
+                if destination.appending && database.changes == 0 {
+                    // Already in the file: its NULLs were counted by the export that wrote it.
+                    skipped += 1
+                    for (index, column) in columns.enumerated() where !column.isValid(row) { nullCounts[index] -= 1 }
+                }
+                insert.reset()
             }
-            if destination.appending && database.changes == 0 {
-                // Already in the file: its NULLs were counted by the export that wrote it.
-                skipped += 1
-                for (index, column) in columns.enumerated() where !column.isValid(row) { nullCounts[index] -= 1 }
-            }
-            insert.reset()
         }
     }
 
@@ -185,11 +188,11 @@ final class SQLiteWriter: TableWriter {
 
     /// Turns an SQLite failure into a one-line output error naming the final path.
     @discardableResult
-    private func wrap<T>(_ action: String, _ body: () throws -> T) throws -> T {
+    private func wrap<T>(_ action: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as SQLiteError {
-            throw SinkError.write(path: destination.finalURL.path, action: action,
+            throw SinkError.write(path: destination.finalURL.path, action: action(),
                                   reason: "\(error.message) (\(String(cString: sqlite3_errstr(error.code))))")
         }
     }

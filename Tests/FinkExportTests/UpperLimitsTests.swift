@@ -47,7 +47,7 @@ struct UpperLimitsTests {
         for (row, (object, alert)) in zip(table.rows, expected) {
             for (position, field) in schema.fields.enumerated() {
                 let want = Self.asWritten(harness.expectedValue(field, object: object, alert: alert, row: &cache), field, format)
-                let got = Self.value(row[position], field, format)
+                let got = Value(row[position])
                 if got != want {
                     mismatches += 1
                     if mismatches <= 5 { Issue.record("\(file) object \(object) alert \(alert) \(field.name): got \(got), want \(want)") }
@@ -72,15 +72,5 @@ struct UpperLimitsTests {
         if format.descriptor.name == "jsonl" && real.isInfinite { return .null }
         if format.descriptor.name == "votable" && field.bitWidth == 32 { return .real(Double(Float(real))) }
         return value
-    }
-
-    static func value(_ read: ReadValue, _ field: Field, _ format: any SinkFormat) -> Value {
-        switch read {
-        case .null: return .null
-        case .integer(let value): return .integer(value)
-        case .real(let value): return .real(value)
-        case .bool(let value): return .bool(value)
-        case .text(let value): return .text(value)
-        }
     }
 }

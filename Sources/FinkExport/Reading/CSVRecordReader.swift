@@ -3,7 +3,7 @@
 ///
 /// Fields reach the handler as ``Cell/text(_:)`` (or ``Cell/null`` when empty); their column's
 /// type decides what they mean.
-package struct CSVRecordReader {
+package struct CSVRecordReader: SteppedRecordReader {
     private var position = 0
     private var scratch: [UInt8] = []
     private var slots: [Int] = []
@@ -13,16 +13,6 @@ package struct CSVRecordReader {
 
     /// Creates a reader positioned before the header.
     package init() {}
-
-    /// Reads every record of `bytes` into `handler`.
-    ///
-    /// - Throws: ``ReadError`` for broken quoting, invalid UTF-8 or a row with the wrong
-    ///   number of fields, or the handler's own errors.
-    package static func read<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>,
-                                                     into handler: inout Handler) throws {
-        var reader = CSVRecordReader()
-        while try reader.read(bytes, into: &handler, records: .max) {}
-    }
 
     /// Reads up to `records` more records of `bytes` into `handler`. `bytes` must be the
     /// same on every call.

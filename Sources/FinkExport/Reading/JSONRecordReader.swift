@@ -9,7 +9,7 @@ import Darwin
 /// Foundation's JSON is far too slow on Linux for this path, and it would turn 64-bit ids
 /// into doubles; this reader hands each value's bytes to a ``RecordHandler`` without copying
 /// (a string is copied only when it holds escapes) and leaves typing to the handler.
-package struct JSONRecordReader {
+package struct JSONRecordReader: SteppedRecordReader {
     /// Deeper nesting than this inside one value is refused rather than followed.
     package static let maximumDepth = 512
 
@@ -30,16 +30,6 @@ package struct JSONRecordReader {
 
     /// Creates a reader positioned before the array.
     package init() {}
-
-    /// Reads every record of `bytes` into `handler`.
-    ///
-    /// - Throws: ``ReadError`` for anything that is not a JSON array of objects, or the
-    ///   handler's own errors.
-    package static func read<Handler: RecordHandler>(_ bytes: UnsafeBufferPointer<UInt8>,
-                                                     into handler: inout Handler) throws {
-        var reader = JSONRecordReader()
-        while try reader.read(bytes, into: &handler, records: .max) {}
-    }
 
     /// Reads up to `records` more records of `bytes` into `handler`, so a caller can take
     /// what they made before reading on. `bytes` must be the same on every call.

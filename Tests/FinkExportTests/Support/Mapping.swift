@@ -1,5 +1,6 @@
 import FinkExport
 import Foundation
+import SinkConformance
 
 /// A cell of a batch, as tests compare it.
 enum Value: Equatable, CustomStringConvertible {
@@ -16,6 +17,19 @@ enum Value: Equatable, CustomStringConvertible {
         case .real(let v): return "\(v)"
         case .bool(let v): return "\(v)"
         case .text(let v): return "\"\(v)\""
+        }
+    }
+}
+
+extension Value {
+    /// What an independent reader of the conformance kit read.
+    init(_ read: ReadValue) {
+        switch read {
+        case .null: self = .null
+        case .integer(let value): self = .integer(value)
+        case .real(let value): self = .real(value)
+        case .bool(let value): self = .bool(value)
+        case .text(let value): self = .text(value)
         }
     }
 }

@@ -132,14 +132,7 @@ enum ExportReader {
             keys.append(members.map(\.key))
             rows.append(schema.fields.map { field in
                 guard let json = members.first(where: { $0.key == field.name })?.value else { return .text("missing key") }
-                switch JSONLinesFileReader.value(json, as: field.storage) {
-                case .null?: return .null
-                case .integer(let value)?: return .integer(value)
-                case .real(let value)?: return .real(value)
-                case .bool(let value)?: return .bool(value)
-                case .text(let value)?: return .text(value)
-                case nil: return .text("wrong JSON kind \(json)")
-                }
+                return JSONLinesFileReader.value(json, as: field.storage).map(Value.init) ?? .text("wrong JSON kind \(json)")
             })
         }
         return (keys, rows)
