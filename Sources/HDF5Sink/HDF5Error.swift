@@ -26,6 +26,10 @@ struct HDF5Error: Error, CustomStringConvertible {
 
 /// Calls into libhdf5 and turns negative results into ``HDF5Error``s.
 enum HDF5 {
+    /// Debian's libhdf5 is built without thread safety: every writer takes this lock for each
+    /// call, so two exports in one process (a library user's) never call into it at once.
+    static let library = NSRecursiveLock()
+
     /// Stops libhdf5 printing its error stack; the stack is read into errors instead.
     static let silenced: Void = {
         // The process exits right after a failure; libhdf5's exit-time cleanup would try to

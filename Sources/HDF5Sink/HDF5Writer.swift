@@ -21,6 +21,8 @@ final class HDF5Writer: TableWriter {
     private var table: TableLayout?
 
     init(destination: SinkDestination, settings: Settings) throws {
+        HDF5.library.lock()
+        defer { HDF5.library.unlock() }
         _ = HDF5.silenced
         self.destination = destination
         self.settings = settings
@@ -35,6 +37,8 @@ final class HDF5Writer: TableWriter {
     }
 
     func beginTable(_ schema: TableSchema) throws {
+        HDF5.library.lock()
+        defer { HDF5.library.unlock() }
         try Self.checkNames(schema)
         table = try wrap("starting \(schema.name)") {
             if settings.featuresLayout {
@@ -45,11 +49,15 @@ final class HDF5Writer: TableWriter {
     }
 
     func write(_ batch: RecordBatch) throws {
+        HDF5.library.lock()
+        defer { HDF5.library.unlock() }
         guard let table else { throw SinkError.callOrder("write before beginTable") }
         try wrap("writing \(batch.schema.name)") { try table.append(batch) }
     }
 
     func endTable() throws -> TableWriteReport {
+        HDF5.library.lock()
+        defer { HDF5.library.unlock() }
         guard let table else { throw SinkError.callOrder("endTable before beginTable") }
         try wrap("finishing \(table.schema.name)") { try table.finish() }
         self.table = nil
@@ -57,6 +65,8 @@ final class HDF5Writer: TableWriter {
     }
 
     func finish(provenance: Provenance) throws {
+        HDF5.library.lock()
+        defer { HDF5.library.unlock() }
         try wrap("writing the provenance") {
             let root = try HDF5Handle(H5Gopen2(file.id, "/", hid_t(H5P_DEFAULT)), "opening the root group")
             try HDF5Provenance.write(provenance, on: root.id)
@@ -67,6 +77,8 @@ final class HDF5Writer: TableWriter {
     }
 
     func close() {
+        HDF5.library.lock()
+        defer { HDF5.library.unlock() }
         table?.close()
         table = nil
         try? file.close()
