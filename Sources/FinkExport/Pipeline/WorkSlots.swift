@@ -19,11 +19,18 @@ package actor WorkSlots {
         WorkSlots(ProcessInfo.processInfo.activeProcessorCount - 1)
     }
 
-    /// Runs `work` once a slot is free.
-    package func run<T: Sendable>(_ work: @Sendable () throws -> T) async rethrows -> T {
+    /// Runs `work` once a slot is free, on the caller's task (not on this actor, which would
+    /// run one piece of work at a time whatever the count).
+    package nonisolated func run<T>(_ work: () throws -> T) async rethrows -> T {
         await acquire()
-        defer { release() }
-        return try work()
+        do {
+            let result = try work()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
     }
 
     private func acquire() async {
