@@ -1,6 +1,7 @@
 import FinkExport
 import FinkStandin
 import Foundation
+import SinkConformance
 import Testing
 
 @Suite("The fink-export command as a user runs it", .serialized)

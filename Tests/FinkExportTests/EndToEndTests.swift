@@ -3,6 +3,7 @@ import FinkExport
 import FinkStandin
 import Foundation
 import JSONLinesSink
+import SinkConformance
 import Testing
 
 @Suite("End to end: real HTTP over loopback against fink-standin", .serialized)

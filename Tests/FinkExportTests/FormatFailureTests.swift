@@ -1,5 +1,6 @@
 import FinkExport
 import Foundation
+import SinkConformance
 import Testing
 
 @Suite("Every format fails the same way: one line, one exit code per class, nothing left", .serialized)

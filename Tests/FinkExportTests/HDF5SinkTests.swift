@@ -1,5 +1,6 @@
 import FinkExport
 import Foundation
+import SinkConformance
 import Testing
 
 @Suite("HDF5 sink: refusals and failures are clear and leave nothing", .serialized)

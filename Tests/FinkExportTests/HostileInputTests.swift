@@ -1,6 +1,7 @@
 import FinkExport
 import FinkStandin
 import Foundation
+import SinkConformance
 import Testing
 
 /// Broken and hostile API answers, through `export` (served by a loopback server in place of

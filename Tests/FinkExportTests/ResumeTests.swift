@@ -1,6 +1,7 @@
 import FinkExport
 import FinkStandin
 import Foundation
+import SinkConformance
 import Testing
 
 /// `--resume`: an export that stopped part-way is finished from the answers it kept, asking the

@@ -1,6 +1,7 @@
 import FinkExport
 import Foundation
 import SQLiteSink
+import SinkConformance
 import Testing
 
 @Suite("SQLite sink: typed tables, provenance, safe appends", .serialized)

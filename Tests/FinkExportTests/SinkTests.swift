@@ -2,6 +2,7 @@ import CSVSink
 import FinkExport
 import Foundation
 import JSONLinesSink
+import SinkConformance
 import Testing
 
 @Suite("Sinks: CSV and JSON Lines files that pandas and friends load as written")

@@ -36,12 +36,12 @@ enum ConformanceExport {
     /// Writes `fixtures` into `directory`: one file for a format with many tables per file,
     /// else one file per table. On failure every writer is closed, the staging discarded, and
     /// the failure rethrown as ``StepFailed``.
-    static func write(_ fixtures: [TableFixture], with sink: SinkUnderTest, in directory: ConformanceDirectory) throws -> Written {
+    static func write(_ fixtures: [TableFixture], with sink: SinkUnderTest, in directory: ScratchDirectory) throws -> Written {
         let options = try sink.checkedOptions()
         let ext = sink.format.fileExtension(options: options)
         let groups: [(file: URL, tables: [TableFixture])] = sink.manyTablesPerFile || fixtures.count == 1
-            ? [(directory.file("conformance.\(ext)"), fixtures)]
-            : fixtures.map { (directory.file("\($0.schema.name).\(ext)"), [$0]) }
+            ? [(directory.path("conformance.\(ext)"), fixtures)]
+            : fixtures.map { (directory.path("\($0.schema.name).\(ext)"), [$0]) }
         let staging = OutputStaging(overwrite: false)
         var writers: [any TableWriter] = []
         var reports: [TableWriteReport] = []
@@ -75,8 +75,8 @@ enum ConformanceExport {
 
     /// Writes `fixtures`, reads them back with the sink's reader and requires the same tables,
     /// and no staged file left behind.
-    static func roundTrip(_ fixtures: [TableFixture], with sink: SinkUnderTest, in given: ConformanceDirectory? = nil) throws {
-        let directory = try given ?? ConformanceDirectory()
+    static func roundTrip(_ fixtures: [TableFixture], with sink: SinkUnderTest, in given: ScratchDirectory? = nil) throws {
+        let directory = try given ?? ScratchDirectory()
         let written = try write(fixtures, with: sink, in: directory)
         if let leftover = try directory.entries().first(where: { $0.contains(".partial-") }) {
             throw ConformanceFailure(sink, "a staged file is left after commit: \(leftover)")

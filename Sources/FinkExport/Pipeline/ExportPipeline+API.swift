@@ -12,7 +12,6 @@ extension ExportPipeline {
         var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
         var ledger = TableLedger(table: .anomalies)
         try await copy(&reader, to: &ledger, writers: writers)
-        ledger.record(reader.stats)
         try await close(&ledger, schema: try assembler.finish(), writers: writers)
         if ledger.rows < requested { ledger.warn(.fewerAnomalies(received: ledger.rows, requested: requested)) }
         meter.answered(.anomalies, rows: ledger.rows, bytes: fetched.body.count)
@@ -36,8 +35,7 @@ extension ExportPipeline {
             let first = try await fetcher.objects(0, of: batches)
             provenance.objectsRequest = first.request
             var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
-            try await copy(&reader, to: &ledger, writers: writers)
-            ledger.record(reader.stats, rowLimit: limit)
+            try await copy(&reader, to: &ledger, writers: writers, rowLimit: limit)
             meter.answered(.objects, rows: reader.stats.rows, bytes: first.body.count, objects: batches[0].count)
         }
         let schema = try assembler.finish()
@@ -51,11 +49,7 @@ extension ExportPipeline {
                     return ReadAnswer(batches: try reader.readAll(), stats: reader.stats, bytes: fetched.body.count)
                 }
             }, deliver: { index, answer in
-                for batch in answer.batches {
-                    ledger.countKinds(batch)
-                    try await writers.write(batch, to: .objects)
-                }
-                ledger.record(answer.stats, rowLimit: limit)
+                try await copy(answer, to: &ledger, writers: writers, rowLimit: limit)
                 meter.answered(.objects, rows: answer.stats.rows, bytes: answer.bytes, objects: batches[index].count)
             })
         }

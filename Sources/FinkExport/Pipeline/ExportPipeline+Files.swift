@@ -16,7 +16,6 @@ extension ExportPipeline {
             var reader = try AnswerReader(body: data, source: .file(file.path), into: assembler, sniff: true)
             var ledger = TableLedger(table: table)
             try await copy(&reader, to: &ledger, writers: writers)
-            ledger.record(reader.stats)
             try await close(&ledger, schema: try assembler.finish(), writers: writers)
             meter.answered(table, rows: ledger.rows, bytes: data.count)
             ledgers.append(ledger)

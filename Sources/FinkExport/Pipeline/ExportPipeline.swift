@@ -105,12 +105,26 @@ public struct ExportPipeline: Sendable {
         return AnswerFetcher(client: client, query: query, spool: spool)
     }
 
-    /// Hands `reader`'s batches to the writer of `table` as they fill, counting their row kinds.
-    func copy(_ reader: inout AnswerReader, to ledger: inout TableLedger, writers: WriterSet) async throws {
+    /// Hands `reader`'s batches to the writer of the ledger's table as they fill, then accounts
+    /// the answer in the ledger (objects with `rowLimit` rows may have been cut).
+    func copy(_ reader: inout AnswerReader, to ledger: inout TableLedger, writers: WriterSet, rowLimit: Int? = nil) async throws {
         while let batch = try reader.next() {
-            ledger.countKinds(batch)
-            try await writers.write(batch, to: ledger.table)
+            try await write(batch, to: &ledger, writers: writers)
         }
+        ledger.record(reader.stats, rowLimit: rowLimit)
+    }
+
+    /// The same for an answer already read into batches (by the task that fetched it).
+    func copy(_ answer: ReadAnswer, to ledger: inout TableLedger, writers: WriterSet, rowLimit: Int?) async throws {
+        for batch in answer.batches {
+            try await write(batch, to: &ledger, writers: writers)
+        }
+        ledger.record(answer.stats, rowLimit: rowLimit)
+    }
+
+    private func write(_ batch: RecordBatch, to ledger: inout TableLedger, writers: WriterSet) async throws {
+        ledger.countKinds(batch)
+        try await writers.write(batch, to: ledger.table)
     }
 
     /// Ends `table`: its writer's report (if it is written) goes into the ledger.

@@ -55,9 +55,12 @@ package final class WriterSet: @unchecked Sendable {
         guard batch.rowCount > 0, tables.contains(table) else { return }
         await thread.submit { [self] in
             guard !failed, let writer = writers[table] else { return }
-            _ = try? run(.beginTable, table: table) { if begun.insert(table).inserted { try writer.beginTable(batch.schema) } }
-            guard !failed else { return }
-            _ = try? run(.write, table: table) { try writer.write(batch) }
+            do {
+                try beginIfNeeded(table, writer, schema: batch.schema)
+                try run(.write, table: table) { try writer.write(batch) }
+            } catch {
+                // Kept by run(); the next hand-off throws it.
+            }
         }
     }
 
@@ -67,7 +70,7 @@ package final class WriterSet: @unchecked Sendable {
         return try await thread.perform { [self] in
             try rethrowFailure()
             guard let writer = writers[table] else { return TableWriteReport() }
-            if begun.insert(table).inserted { try run(.beginTable, table: table) { try writer.beginTable(schema) } }
+            try beginIfNeeded(table, writer, schema: schema)
             return try run(.endTable, table: table) { try writer.endTable() }
         }
     }
@@ -90,6 +93,12 @@ package final class WriterSet: @unchecked Sendable {
         }
         thread.stop()
         staging.discard()
+    }
+
+    /// Begins `table` the first time it is written or ended.
+    private func beginIfNeeded(_ table: ExportTable, _ writer: any TableWriter, schema: TableSchema) throws {
+        guard begun.insert(table).inserted else { return }
+        try run(.beginTable, table: table) { try writer.beginTable(schema) }
     }
 
     // MARK: Failures

@@ -16,24 +16,3 @@ enum Fixtures {
         try JSONSerialization.data(withJSONObject: [record], options: [.sortedKeys])
     }
 }
-
-/// A scratch directory removed at deinit.
-final class ScratchDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("fink-export-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func path(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    /// Names of all entries, hidden ones included.
-    func entries() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-}

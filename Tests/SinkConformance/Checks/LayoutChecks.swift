@@ -21,11 +21,11 @@ extension ConformanceCheck {
         try ConformanceExport.roundTrip([first, second], with: sink)
         guard !sink.manyTablesPerFile else { return }
 
-        let directory = try ConformanceDirectory()
+        let directory = try ScratchDirectory()
         let staging = OutputStaging(overwrite: false)
         let options = try sink.checkedOptions()
         let writer = try sink.format.makeWriter(
-            destination: try staging.destination(for: directory.file("both.\(sink.format.fileExtension(options: options))")), options: options)
+            destination: try staging.destination(for: directory.path("both.\(sink.format.fileExtension(options: options))")), options: options)
         defer { writer.close(); staging.discard() }
         try writer.beginTable(first.schema)
         for batch in first.batches() { try writer.write(batch) }
@@ -55,7 +55,7 @@ extension ConformanceCheck {
             let rows: [[ReadValue]] = [[fields[0].storage == .integer ? .integer(1) : .text("first"), .text("v")],
                                        [fields[0].storage == .integer ? .integer(2) : .text(""), .null], [.null, .text("")]]
             let fixture = TableFixture(schema: TableSchema(name: "names\(index)", fields: fields), rows: rows)
-            let directory = try ConformanceDirectory()
+            let directory = try ScratchDirectory()
             do {
                 try ConformanceExport.roundTrip([fixture], with: sink, in: directory)
             } catch let failure as ConformanceExport.StepFailed where failure.isUsageRefusalByBeginTable {

@@ -13,9 +13,9 @@ extension ConformanceCheck {
         let name = "calls.\(sink.format.fileExtension(options: options))"
 
         // Finished, then closed twice, then committed: the output is whole.
-        let finished = try ConformanceDirectory()
+        let finished = try ScratchDirectory()
         let staging = OutputStaging(overwrite: false)
-        let writer = try sink.format.makeWriter(destination: try staging.destination(for: finished.file(name)), options: options)
+        let writer = try sink.format.makeWriter(destination: try staging.destination(for: finished.path(name)), options: options)
         try writer.beginTable(fixture.schema)
         for batch in fixture.batches() { try writer.write(batch) }
         let report = try writer.endTable()
@@ -23,14 +23,14 @@ extension ConformanceCheck {
         writer.close()
         writer.close()
         try staging.commit()
-        let read = try sink.reader.read(files: [finished.file(name)], schemas: [fixture.schema])
+        let read = try sink.reader.read(files: [finished.path(name)], schemas: [fixture.schema])
         try ConformanceExport.compare(read, [fixture], reports: [report], sink: sink)
 
         // Failed part-way (no endTable, no finish) or right after opening: nothing is left.
         for stopAfterWrite in [true, false] {
-            let failed = try ConformanceDirectory()
+            let failed = try ScratchDirectory()
             let staging = OutputStaging(overwrite: false)
-            let writer = try sink.format.makeWriter(destination: try staging.destination(for: failed.file(name)), options: options)
+            let writer = try sink.format.makeWriter(destination: try staging.destination(for: failed.path(name)), options: options)
             if stopAfterWrite {
                 try writer.beginTable(fixture.schema)
                 for batch in fixture.batches() { try writer.write(batch) }
@@ -57,9 +57,9 @@ extension ConformanceCheck {
         guard writeFailureEnabled else {
             try Test.cancel("skipped: lowers the process-wide file-size limit; run the conformance suite alone with FINK_EXPORT_CONFORMANCE_SIZE_LIMIT=1")
         }
-        let directory = try ConformanceDirectory()
+        let directory = try ScratchDirectory()
         let options = try sink.checkedOptions()
-        let final = directory.file("limited.\(sink.format.fileExtension(options: options))")
+        let final = directory.path("limited.\(sink.format.fileExtension(options: options))")
         let schema = TableSchema(name: "limited", fields: [TableFixture.field("id", .long), TableFixture.field("x", .double),
                                                            TableFixture.field("text", .string)])
         // Scrambled values: a compressing format (HDF5 deflates by default) must still exceed the limit.

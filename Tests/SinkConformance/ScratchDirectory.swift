@@ -1,11 +1,11 @@
 import Foundation
 
-/// A fresh temporary directory for one check, removed when the check is done.
-final class ConformanceDirectory {
-    let url: URL
+/// A fresh temporary directory for one check or test, removed when it is done.
+package final class ScratchDirectory {
+    package let url: URL
 
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("fink-export-conformance-\(UUID().uuidString)")
+    package init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("fink-export-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
@@ -14,12 +14,12 @@ final class ConformanceDirectory {
     }
 
     /// The path of `name` inside.
-    func file(_ name: String) -> URL {
+    package func path(_ name: String) -> URL {
         url.appendingPathComponent(name)
     }
 
     /// Every entry, hidden ones (staged files) included.
-    func entries() throws -> [String] {
+    package func entries() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
     }
 }
