@@ -10,10 +10,27 @@ import Foundation
 package struct HDF5FileReader: SinkFileReader {
     package init() {}
 
-    /// `id` if libhdf5 returned one, else an error saying what failed.
+    /// `id` if libhdf5 returned one, else an error saying what failed, with libhdf5's stack.
     private static func valid(_ id: hid_t, _ what: @autoclosure () -> String, in file: URL) throws -> hid_t {
-        guard id >= 0 else { throw ReaderError(file, "libhdf5 failed \(what())") }
+        guard id >= 0 else { throw ReaderError(file, "libhdf5 failed \(what()): \(takeStack().joined(separator: "; "))") }
         return id
+    }
+
+    /// Reads and clears libhdf5's error stack, outermost call first, with the system error
+    /// (errno, which may be stale when the failure was not the operating system's).
+    private static func takeStack() -> [String] {
+        let system = errno
+        final class Collected { var lines: [String] = [] }
+        let collected = Collected()
+        H5Ewalk2(chdf5_error_default(), H5E_WALK_UPWARD, { _, error, data in
+            guard let error, let data else { return 0 }
+            let function = error.pointee.func_name.map { String(cString: $0) } ?? "?"
+            let text = error.pointee.desc.map { String(cString: $0) } ?? ""
+            Unmanaged<Collected>.fromOpaque(data).takeUnretainedValue().lines.append("\(function): \(text)")
+            return 0
+        }, Unmanaged.passUnretained(collected).toOpaque())
+        H5Eclear2(chdf5_error_default())
+        return collected.lines + (system != 0 ? ["errno \(system) (\(String(cString: strerror(system))))"] : [])
     }
 
     package func read(files: [URL], schemas: [TableSchema]) throws -> [ReadTable] {
@@ -21,8 +38,15 @@ package struct HDF5FileReader: SinkFileReader {
         // The library prints its error stack by default; failures are thrown here instead.
         H5open()
         H5Eset_auto2(chdf5_error_default(), nil, nil)
+        // libhdf5 flock()s the files it opens. A process another test spawns holds, until its
+        // exec, copies of this process's descriptors, among them the writer's just-closed
+        // file and its exclusive lock, so a locked open here fails now and then with EAGAIN.
+        // Reading a file this process wrote and closed needs no lock.
+        let access = try Self.valid(H5Pcreate(chdf5_file_access()), "creating file-access properties", in: file)
+        defer { H5Pclose(access) }
+        guard H5Pset_file_locking(access, false, true) >= 0 else { throw ReaderError(file, "libhdf5 failed turning file locking off") }
         // 0 is H5F_ACC_RDONLY, a macro that does not import into Swift.
-        let handle = try Self.valid(H5Fopen(file.path, 0, hid_t(H5P_DEFAULT)), "opening the file", in: file)
+        let handle = try Self.valid(H5Fopen(file.path, 0, access), "opening the file", in: file)
         defer { H5Fclose(handle) }
         return try schemas.map { try Self.table($0, in: handle, file: file) }
     }
