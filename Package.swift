@@ -36,6 +36,10 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy",
+                       providers: [.apt(["libsnappy-dev"])]),
         // glibc's mallopt, for the CLI's heap tuning (part of libc: nothing to link).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
@@ -47,14 +51,17 @@ let package = Package(
         .target(name: "CSVSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/CSVSink"),
         .target(name: "JSONLinesSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/JSONLinesSink"),
         .target(name: "SQLiteSink", dependencies: ["FinkExport", "CSQLite"], path: "Sources/SQLiteSink"),
-        .target(name: "HDF5Sink", dependencies: ["FinkExport", "CHDF5"], path: "Sources/HDF5Sink"),
+        .target(name: "HDF5Sink", dependencies: ["FinkExport", "SinkSupport", "CHDF5"], path: "Sources/HDF5Sink"),
         .target(name: "VOTableSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/VOTableSink"),
+        // Parquet written from the specification (no Parquet library is packaged for Debian).
+        .target(name: "ParquetSink", dependencies: ["FinkExport", "SinkSupport", "CZlib", "CZstd", "CSnappy"],
+                path: "Sources/ParquetSink"),
 
         // A Fink-compatible API over a seeded dataset: used by --sample, tests and benchmarks.
         .target(name: "FinkStandin", dependencies: ["FinkExport"], path: "Sources/FinkStandin"),
 
         .executableTarget(name: "fink-export", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "FinkStandin", "CMalloc",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "FinkStandin", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/fink-export"),
         .executableTarget(name: "fink-standin", dependencies: [
@@ -78,7 +85,7 @@ let package = Package(
         .target(name: "SinkConformance", dependencies: ["FinkExport", "CSQLite", "CHDF5"], path: "Tests/SinkConformance"),
 
         .testTarget(name: "FinkExportTests", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
             "SinkConformance",
         ], path: "Tests/FinkExportTests", exclude: ["Fixtures"]),
     ],

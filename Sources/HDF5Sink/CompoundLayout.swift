@@ -1,5 +1,6 @@
 import CHDF5
 import FinkExport
+import SinkSupport
 
 /// A table as one 1-D compound dataset named after it: a member per column, plus a bool
 /// `<column>.mask` member for every integer, boolean and string column (true = missing),

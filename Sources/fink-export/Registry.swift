@@ -2,6 +2,7 @@ import CSVSink
 import FinkExport
 import HDF5Sink
 import JSONLinesSink
+import ParquetSink
 import SQLiteSink
 import VOTableSink
 
@@ -9,6 +10,6 @@ extension SinkRegistry {
     /// The formats this build of fink-export writes.
     static func standard() -> SinkRegistry {
         // The formats' names and extensions are distinct, so registration cannot fail.
-        try! SinkRegistry([CSVFormat(), JSONLinesFormat(), SQLiteFormat(), HDF5Format(), VOTableFormat()])
+        try! SinkRegistry([CSVFormat(), JSONLinesFormat(), SQLiteFormat(), HDF5Format(), VOTableFormat(), ParquetFormat()])
     }
 }

@@ -66,7 +66,8 @@ struct CLITests {
 
     @Test("bad arguments are refused before any request reaches the API", arguments: [
         ["--start-date", "2023-02-30"], ["--stop-date", "yesterday"], ["--n", "-1"], ["--n", "2000000"],
-        ["--n", "99999999999999999999"], ["--format", "parquet"], ["--append", "--overwrite", "--format", "sqlite"],
+        ["--n", "99999999999999999999"], ["--format", "xlsx"],
+        ["--format", "parquet", "--option", "compression=snappy", "--option", "compression-level=5"], ["--append", "--overwrite", "--format", "sqlite"],
         ["--append", "--format", "csv"], ["--batch-size", "0"], ["--concurrency", "1000"], ["--columns", "i:objectId,,i:jd"],
     ])
     func refusedBeforeAnyRequest(arguments: [String]) throws {

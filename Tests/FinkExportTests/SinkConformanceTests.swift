@@ -2,6 +2,7 @@ import CSVSink
 import FinkExport
 import HDF5Sink
 import JSONLinesSink
+import ParquetSink
 import SinkConformance
 import SQLiteSink
 import Testing
@@ -22,6 +23,10 @@ extension InProcessHDF5 {
             SinkUnderTest(HDF5Format(), reader: HDF5FileReader(), options: ["floats=float32"]),
             SinkUnderTest(VOTableFormat(), reader: VOTableFileReader()),
             SinkUnderTest(VOTableFormat(), reader: VOTableFileReader(), options: ["encoding=tabledata"]),
+            SinkUnderTest(ParquetFormat(), reader: ParquetFileReader()),
+            // Many row groups (the smallest size), another codec, and 32-bit floats.
+            SinkUnderTest(ParquetFormat(), reader: ParquetFileReader(),
+                          options: ["floats=float32", "compression=snappy", "row-group-size=65536"]),
         ]
 
         /// Contract breaks the kit found that are not fixed yet, by check and sink: the failure

@@ -4,6 +4,7 @@ import FinkStandin
 import Foundation
 import HDF5Sink
 import JSONLinesSink
+import ParquetSink
 import SinkConformance
 import SQLiteSink
 import Testing
@@ -15,10 +16,10 @@ extension InProcessHDF5 {
         static let sinks: [(format: any SinkFormat, file: String, reader: any SinkFileReader)] = [
             (CSVFormat(), "objects.csv", CSVFileReader()), (JSONLinesFormat(), "objects.jsonl", JSONLinesFileReader()),
             (SQLiteFormat(), "objects.sqlite", SQLiteFileReader()), (HDF5Format(), "objects.h5", HDF5FileReader()),
-            (VOTableFormat(), "objects.vot", VOTableFileReader()),
+            (VOTableFormat(), "objects.vot", VOTableFileReader()), (ParquetFormat(), "objects.parquet", ParquetFileReader()),
         ]
 
-        @Test("an export with upper limits equals the stand-in's dataset with its extra rows", arguments: 0 ..< 5)
+        @Test("an export with upper limits equals the stand-in's dataset with its extra rows", arguments: 0 ..< 6)
         func everyFormat(_ index: Int) async throws {
             let (format, file, reader) = Self.sinks[index]
             let harness = try StandinHarness(objects: 6, maxAlerts: 40)

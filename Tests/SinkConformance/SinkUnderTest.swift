@@ -21,7 +21,9 @@ package struct SinkUnderTest: Sendable, CustomStringConvertible {
 
     /// The options, checked.
     func checkedOptions() throws -> SinkOptions {
-        try SinkOptions(options, specs: format.descriptor.options, format: format.descriptor.name)
+        let checked = try SinkOptions(options, specs: format.descriptor.options, format: format.descriptor.name)
+        try format.validate(options: checked)
+        return checked
     }
 
     /// Whether one file holds every table.

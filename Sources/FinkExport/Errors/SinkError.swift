@@ -43,6 +43,8 @@ public enum SinkError: Error, Equatable, Sendable, CustomStringConvertible {
     case repeatedOption(String)
     /// An option's value is not one its kind allows.
     case optionValue(name: String, value: String, expected: SinkOptionSpec.Kind)
+    /// Option values that are each valid but do not go together; `detail` says why.
+    case optionCombination(format: String, detail: String)
 
     // MARK: What a sink cannot hold
 
@@ -84,7 +86,7 @@ public enum SinkError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .unknownFormat, .formatNotInferable, .extensionMismatch, .oneTablePerFile, .appendUnsupported,
              .appendWithOverwrite, .formatNameTaken, .extensionTaken, .optionSyntax, .unknownOption, .repeatedOption,
-             .optionValue, .columnNameNotHeld, .needsExpandedFeatures, .tableLimit:
+             .optionValue, .optionCombination, .columnNameNotHeld, .needsExpandedFeatures, .tableLimit:
             return .usage
         case .valueNotHeld:
             return .data
@@ -125,6 +127,8 @@ public enum SinkError: Error, Equatable, Sendable, CustomStringConvertible {
             case .integer(let range): return "option \(name) takes an integer from \(range.lowerBound) to \(range.upperBound), not \"\(value)\""
             case .choice(let words): return "option \(name) takes one of \(words.joined(separator: ", ")), not \"\(value)\""
             }
+        case .optionCombination(let format, let detail):
+            return "the \(format) options do not go together: \(detail)"
         case .columnNameNotHeld(let format, let column, let reason):
             return "\(format) cannot hold the column name \(column.debugDescription): \(reason)"
         case .needsExpandedFeatures(let format, let layout):

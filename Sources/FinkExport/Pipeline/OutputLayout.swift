@@ -32,6 +32,7 @@ public struct OutputLayout: Sendable {
         }
         let descriptor = format.descriptor
         let options = try SinkOptions(optionAssignments, specs: descriptor.options, format: descriptor.name)
+        try format.validate(options: options)
 
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)

@@ -25,12 +25,22 @@ public protocol SinkFormat: Sendable {
     ///   kind `output` for a file that cannot be created.
     func makeWriter(destination: SinkDestination, options: SinkOptions) throws -> any TableWriter
 
+    /// Refuses option values that are each valid but do not work together, before any file
+    /// or directory is made. Called once per export with the checked options; the default
+    /// accepts everything. ``makeWriter(destination:options:)`` may rely on it having passed.
+    ///
+    /// - Throws: ``SinkError/optionCombination(format:detail:)`` (kind `usage`).
+    func validate(options: SinkOptions) throws
+
     /// The extension of a file fink-export names itself (`objects.<ext>` in a directory).
     /// The default is the first registered extension.
     func fileExtension(options: SinkOptions) -> String
 }
 
 extension SinkFormat {
+    /// Accepts every combination of declared options.
+    public func validate(options: SinkOptions) throws {}
+
     /// The first registered extension.
     public func fileExtension(options: SinkOptions) -> String {
         descriptor.extensions.first ?? descriptor.name

@@ -1,20 +1,33 @@
 import FinkExport
 
-/// The YAML lines astropy stores beside a table (`<path>.__table_column_meta__`): column
+/// The YAML lines astropy stores beside a table (HDF5: `<path>.__table_column_meta__`,
+/// Parquet: the `table_meta_yaml` key): column
 /// datatypes, units, descriptions, UCDs, and the serialized-column entries that make astropy
 /// rebuild `X` plus `X.mask` as one masked column.
-enum AstropyMetadata {
-    struct Column {
-        var name: String
-        var datatype: String
-        var unit: String?
-        var description: String?
-        var ucd: String?
+public enum AstropyMetadata {
+    /// One column as astropy describes it.
+    public struct Column {
+        public var name: String
+        public var datatype: String
+        public var unit: String?
+        public var description: String?
+        public var ucd: String?
         /// The name of the mask member, when the column has one.
-        var mask: String?
+        public var mask: String?
+
+        /// Creates a column description.
+        public init(name: String, datatype: String, unit: String?, description: String?, ucd: String?, mask: String?) {
+            self.name = name
+            self.datatype = datatype
+            self.unit = unit
+            self.description = description
+            self.ucd = ucd
+            self.mask = mask
+        }
     }
 
-    static func lines(columns: [Column], tableMeta: [(String, String)]) -> [String] {
+    /// The YAML lines for `columns`, with `tableMeta` as the table's `meta`.
+    public static func lines(columns: [Column], tableMeta: [(String, String)]) -> [String] {
         var lines = ["datatype:"]
         for column in columns {
             var entry = "- {name: \(quoted(column.name))"
@@ -46,7 +59,7 @@ enum AstropyMetadata {
 
     /// A YAML scalar that reads back as exactly `text`: single-quoted when printable,
     /// double-quoted with escapes otherwise.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         let printable = text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !(0x80 ..< 0xA0).contains($0.value) }
         if printable {
             return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"

@@ -1,10 +1,10 @@
 /// XML 1.0 text: escaping, and the characters XML cannot carry at all.
-enum XMLText {
+public enum XMLText {
     /// Appends UTF-8 `bytes` escaped for element content (`inAttribute` also escapes quotes).
     /// Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) become U+FFFD; the
     /// return value says how many were replaced.
     @discardableResult
-    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool, to out: inout [UInt8]) -> Int {
+    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool, to out: inout [UInt8]) -> Int {
         var replaced = 0
         var index = 0
         while index < bytes.count {
@@ -34,12 +34,12 @@ enum XMLText {
     }
 
     /// Whether XML 1.0 cannot carry `scalar` at all, not even as a character reference.
-    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0xFFFE || scalar.value == 0xFFFF
     }
 
     /// `text` escaped for an attribute value.
-    static func attribute(_ text: String) -> String {
+    public static func attribute(_ text: String) -> String {
         var out: [UInt8] = []
         var text = text
         text.withUTF8 { _ = appendEscaped($0, inAttribute: true, to: &out) }
@@ -47,7 +47,7 @@ enum XMLText {
     }
 
     /// `text` escaped for element content.
-    static func content(_ text: String) -> String {
+    public static func content(_ text: String) -> String {
         var out: [UInt8] = []
         var text = text
         text.withUTF8 { _ = appendEscaped($0, inAttribute: false, to: &out) }
@@ -56,7 +56,7 @@ enum XMLText {
 
     /// A valid XML NCName made from `name`: characters outside `[A-Za-z0-9_.-]` become `_`,
     /// and a leading character that cannot start a name gets a `_` before it.
-    static func ncName(_ name: String) -> String {
+    public static func ncName(_ name: String) -> String {
         var out = ""
         for scalar in name.unicodeScalars {
             switch scalar {

@@ -1,0 +1,272 @@
+import FinkExport
+
+/// Encodes one column of the current row group into pages held in memory, compressed as they
+/// fill, until the row group is written out; then starts the next chunk.
+///
+/// Every column is OPTIONAL (a definition level per row: 1 for a value, 0 for a null) and
+/// written in v1 data pages: `[4-byte length + hybrid levels][values]`. Values are PLAIN,
+/// except text, which is dictionary-encoded while the chunk's dictionary stays under
+/// ``dictionaryLimit`` and PLAIN from the page where it outgrew it.
+final class ColumnChunkWriter {
+    /// Uncompressed bytes at which a page is closed.
+    static let pageLimit = 1 << 20
+    /// PLAIN bytes of the dictionary past which a chunk falls back to PLAIN.
+    static let dictionaryLimit = 1 << 20
+
+    let column: LeafColumn
+    private let compressor: PageCompressor
+
+    // The open page.
+    private var levels = HybridEncoder(bitWidth: 1)
+    private var pageRows = 0
+    private var plain: [UInt8] = []
+    private var booleanBits: UInt8 = 0
+    private var booleanCount = 0
+    private var indices: [UInt32] = []
+
+    // The chunk so far.
+    private var dictionary: StringDictionary?
+    private var fellBack = false
+    private var pages: [UInt8] = []
+    private var pageCounts: [ValueEncoding: Int32] = [:]
+    private var uncompressedSize = 0
+    private var rows = 0
+    private var statistics = ChunkStatistics()
+
+    init(column: LeafColumn, compressor: PageCompressor) {
+        self.column = column
+        self.compressor = compressor
+        startChunk()
+    }
+
+    /// The chunk's size so far before compression: what row groups are sized by.
+    var estimatedSize: Int {
+        uncompressedSize + plain.count + indices.count * 4 + (dictionary?.plainSize ?? 0)
+    }
+
+    /// The most UTF-8 bytes in one value of the table so far (text columns; kept across chunks).
+    private(set) var longestText = 0
+
+    /// Rows in the chunk so far.
+    var rowCount: Int { rows + pageRows }
+
+    /// Appends every row of `column`, whose values are of this column's storage.
+    func append(_ column: Column) throws {
+        switch column.values {
+        case .integer(let values):
+            try appendIntegers(values, validity: column.validity)
+        case .real(let values):
+            try appendReals(values, validity: column.validity)
+        case .boolean(let values):
+            try appendBooleans(values, validity: column.validity)
+        case .text(let values):
+            try appendText(values, validity: column.validity)
+        }
+        if pageSize >= Self.pageLimit { try closePage() }
+    }
+
+    // MARK: Values
+
+    private func appendIntegers(_ values: [Int64], validity: [Bool]?) throws {
+        let narrow = self.column.type == .int32
+        var low = Int64.max, high = Int64.min, nulls = 0
+        plain.reserveCapacity(plain.count + values.count * (narrow ? 4 : 8))
+        for row in values.indices {
+            guard validity?[row] ?? true else {
+                levels.append(0)
+                nulls += 1
+                continue
+            }
+            levels.append(1)
+            let value = values[row]
+            low = min(low, value)
+            high = max(high, value)
+            if narrow {
+                Self.appendLittleEndian(Int32(truncatingIfNeeded: value), to: &plain)
+            } else {
+                Self.appendLittleEndian(value, to: &plain)
+            }
+        }
+        finishAppend(values.count, nulls: nulls)
+        if nulls < values.count { statistics.add(min: low, max: high) }
+    }
+
+    /// A NaN is a null: fink-export keeps NaN for a missing real, as the API sends it.
+    private func appendReals(_ values: [Double], validity: [Bool]?) throws {
+        let float32 = self.column.type == .float
+        var low = Double.infinity, high = -Double.infinity, nulls = 0
+        plain.reserveCapacity(plain.count + values.count * (float32 ? 4 : 8))
+        for row in values.indices {
+            let value = values[row]
+            guard validity?[row] ?? true, !value.isNaN else {
+                levels.append(0)
+                nulls += 1
+                continue
+            }
+            levels.append(1)
+            low = min(low, value)
+            high = max(high, value)
+            if float32 {
+                Self.appendLittleEndian(Float(value).bitPattern, to: &plain)
+            } else {
+                Self.appendLittleEndian(value.bitPattern, to: &plain)
+            }
+        }
+        finishAppend(values.count, nulls: nulls)
+        if nulls < values.count { statistics.add(min: low, max: high) }
+    }
+
+    /// PLAIN booleans are bit-packed, least significant bit first.
+    private func appendBooleans(_ values: [Bool], validity: [Bool]?) throws {
+        var nulls = 0
+        for row in values.indices {
+            guard validity?[row] ?? true else {
+                levels.append(0)
+                nulls += 1
+                continue
+            }
+            levels.append(1)
+            let value = values[row]
+            statistics.add(value)
+            if value { booleanBits |= 1 << UInt8(booleanCount & 7) }
+            booleanCount += 1
+            if booleanCount & 7 == 0 {
+                plain.append(booleanBits)
+                booleanBits = 0
+            }
+        }
+        finishAppend(values.count, nulls: nulls)
+    }
+
+    /// Rows are counted one by one here: a full dictionary closes the page mid-batch.
+    private func appendText(_ values: TextColumn, validity: [Bool]?) throws {
+        try values.bytes.withUnsafeBufferPointer { all in
+            for row in 0 ..< values.count {
+                pageRows += 1
+                guard validity?[row] ?? true else {
+                    levels.append(0)
+                    statistics.addNulls(1)
+                    continue
+                }
+                levels.append(1)
+                let value = UnsafeBufferPointer(rebasing: all[values.range(of: row)])
+                longestText = max(longestText, value.count)
+                if dictionary != nil, !fellBack {
+                    indices.append(dictionary!.index(of: value))
+                    if dictionary!.plainSize > Self.dictionaryLimit {
+                        // The page ends with the row just added; the rest of the chunk is PLAIN.
+                        try closePage()
+                        fellBack = true
+                    }
+                } else {
+                    statistics.add(text: value)
+                    Self.appendLittleEndian(UInt32(value.count), to: &plain)
+                    plain.append(contentsOf: value)
+                }
+            }
+        }
+    }
+
+    private func finishAppend(_ count: Int, nulls: Int) {
+        pageRows += count
+        statistics.addNulls(nulls)
+    }
+
+    private var pageSize: Int {
+        plain.count + indices.count * HybridEncoder.bitWidth(forMaximum: max(1, (dictionary?.count ?? 1) - 1)) / 8
+    }
+
+    // MARK: Pages
+
+    /// Encodes, compresses and keeps the open page.
+    private func closePage() throws {
+        guard pageRows > 0 else { return }
+        var body: [UInt8] = []
+        let levelBytes = levels.finish()
+        Self.appendLittleEndian(UInt32(levelBytes.count), to: &body)
+        body.append(contentsOf: levelBytes)
+        let encoding: ValueEncoding
+        if dictionary != nil, !fellBack {
+            encoding = .rleDictionary
+            let width = max(1, HybridEncoder.bitWidth(forMaximum: max(0, dictionary!.count - 1)))
+            body.append(UInt8(width))
+            var encoder = HybridEncoder(bitWidth: width)
+            for index in indices { encoder.append(index) }
+            body.append(contentsOf: encoder.finish())
+        } else {
+            encoding = .plain
+            if booleanCount & 7 != 0 { plain.append(booleanBits) }
+            body.append(contentsOf: plain)
+        }
+        let stored = try compressor.compress(body)
+        let header = PageHeader(kind: .data(numValues: Int32(pageRows), encoding: encoding),
+                                uncompressedSize: Int32(body.count), compressedSize: Int32(stored.count)).encoded()
+        pages.append(contentsOf: header)
+        pages.append(contentsOf: stored)
+        uncompressedSize += header.count + body.count
+        pageCounts[encoding, default: 0] += 1
+        rows += pageRows
+        levels = HybridEncoder(bitWidth: 1)
+        pageRows = 0
+        plain.removeAll(keepingCapacity: true)
+        booleanBits = 0
+        booleanCount = 0
+        indices.removeAll(keepingCapacity: true)
+    }
+
+    private func startChunk() {
+        dictionary = column.type == .byteArray ? StringDictionary() : nil
+        fellBack = false
+        pages.removeAll(keepingCapacity: true)
+        pageCounts = [:]
+        uncompressedSize = 0
+        rows = 0
+        statistics = ChunkStatistics()
+    }
+
+    /// Closes the open page and writes the chunk at `offset` through `write`: the dictionary
+    /// page first when any page used it, then the data pages. Starts the next chunk.
+    func writeChunk(at offset: Int64, _ write: ([UInt8]) throws -> Void) throws -> ColumnChunkRecord {
+        try closePage()
+        var position = offset
+        var dictionaryOffset: Int64?
+        var totalUncompressed = uncompressedSize
+        var counts = pageCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { (type: PageType.dataPage, encoding: $0.key, count: $0.value) }
+        if let dictionary, pageCounts[.rleDictionary] != nil {
+            var body: [UInt8] = []
+            body.reserveCapacity(dictionary.plainSize)
+            for entry in 0 ..< dictionary.count {
+                dictionary.withEntry(entry) { value in
+                    statistics.add(text: value)
+                    Self.appendLittleEndian(UInt32(value.count), to: &body)
+                    body.append(contentsOf: value)
+                }
+            }
+            let stored = try compressor.compress(body)
+            let header = PageHeader(kind: .dictionary(entries: Int32(dictionary.count)),
+                                    uncompressedSize: Int32(body.count), compressedSize: Int32(stored.count)).encoded()
+            try write(header)
+            try write(stored)
+            dictionaryOffset = position
+            position += Int64(header.count + stored.count)
+            totalUncompressed += header.count + body.count
+            counts.insert((type: .dictionaryPage, encoding: .plain, count: 1), at: 0)
+        }
+        try write(pages)
+        var encodings: Set<ValueEncoding> = [.rle]
+        for count in counts { encodings.insert(count.encoding) }
+        let record = ColumnChunkRecord(
+            column: column, encodings: encodings.sorted { $0.rawValue < $1.rawValue }, codec: compressor.codec,
+            numValues: Int64(rows), totalUncompressedSize: Int64(totalUncompressed),
+            totalCompressedSize: position - offset + Int64(pages.count),
+            dataPageOffset: position, dictionaryPageOffset: dictionaryOffset,
+            statistics: statistics, pageCounts: counts)
+        startChunk()
+        return record
+    }
+
+    @inline(__always)
+    private static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
