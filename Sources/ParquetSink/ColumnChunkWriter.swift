@@ -5,8 +5,14 @@ import FinkExport
 ///
 /// Every column is OPTIONAL (a definition level per row: 1 for a value, 0 for a null) and
 /// written in v1 data pages: `[4-byte length + hybrid levels][values]`. Values are PLAIN,
-/// except text, which is dictionary-encoded while the chunk's dictionary stays under
-/// ``dictionaryLimit`` and PLAIN from the page where it outgrew it.
+/// except text, which is dictionary-encoded.
+///
+/// A text column keeps one encoding in every chunk of the file: fastparquet misreads a column
+/// whose chunks mix dictionary and PLAIN pages, or differ between row groups (pyarrow's own
+/// files as well). So after the first batch, ``decideEncoding(projectedRows:)`` projects the
+/// dictionary to a full row group and turns the column PLAIN for good if it would outgrow
+/// ``dictionaryLimit``; a dictionary that outgrows it anyway ends its row group early
+/// (``dictionaryFull``), so every chunk holds at most one dictionary page.
 final class ColumnChunkWriter {
     /// Uncompressed bytes at which a page is closed.
     static let pageLimit = 1 << 20
@@ -26,7 +32,10 @@ final class ColumnChunkWriter {
 
     // The chunk so far.
     private var dictionary: StringDictionary?
-    private var fellBack = false
+    /// Whether the chunks of this column are dictionary-encoded.
+    private var usesDictionary: Bool
+    /// Whether the encoding is settled (after the first rows of a text column).
+    private(set) var encodingDecided: Bool
     private var pages: [UInt8] = []
     private var pageCounts: [ValueEncoding: Int32] = [:]
     private var uncompressedSize = 0
@@ -36,6 +45,8 @@ final class ColumnChunkWriter {
     init(column: LeafColumn, compressor: PageCompressor) {
         self.column = column
         self.compressor = compressor
+        usesDictionary = column.type == .byteArray
+        encodingDecided = column.type != .byteArray
         startChunk()
     }
 
@@ -46,6 +57,9 @@ final class ColumnChunkWriter {
 
     /// The most UTF-8 bytes in one value of the table so far (text columns; kept across chunks).
     private(set) var longestText = 0
+
+    /// Whether the chunk's dictionary outgrew its limit: the row group should end now.
+    var dictionaryFull: Bool { (dictionary?.plainSize ?? 0) > Self.dictionaryLimit }
 
     /// Rows in the chunk so far.
     var rowCount: Int { rows + pageRows }
@@ -138,26 +152,20 @@ final class ColumnChunkWriter {
         finishAppend(values.count, nulls: nulls)
     }
 
-    /// Rows are counted one by one here: a full dictionary closes the page mid-batch.
     private func appendText(_ values: TextColumn, validity: [Bool]?) throws {
-        try values.bytes.withUnsafeBufferPointer { all in
+        var nulls = 0
+        values.bytes.withUnsafeBufferPointer { all in
             for row in 0 ..< values.count {
-                pageRows += 1
                 guard validity?[row] ?? true else {
                     levels.append(0)
-                    statistics.addNulls(1)
+                    nulls += 1
                     continue
                 }
                 levels.append(1)
                 let value = UnsafeBufferPointer(rebasing: all[values.range(of: row)])
                 longestText = max(longestText, value.count)
-                if dictionary != nil, !fellBack {
+                if dictionary != nil {
                     indices.append(dictionary!.index(of: value))
-                    if dictionary!.plainSize > Self.dictionaryLimit {
-                        // The page ends with the row just added; the rest of the chunk is PLAIN.
-                        try closePage()
-                        fellBack = true
-                    }
                 } else {
                     statistics.add(text: value)
                     Self.appendLittleEndian(UInt32(value.count), to: &plain)
@@ -165,6 +173,28 @@ final class ColumnChunkWriter {
                 }
             }
         }
+        finishAppend(values.count, nulls: nulls)
+    }
+
+    /// Settles the encoding from the rows seen so far, expecting `projectedRows` rows per
+    /// row group: PLAIN if the dictionary, growing as it has, would pass the limit. The open
+    /// page's indices are then rewritten as PLAIN values.
+    func decideEncoding(projectedRows: Int) {
+        guard !encodingDecided, let dictionary, rowCount > 0 else { return }
+        encodingDecided = true
+        let projected = Double(dictionary.plainSize) / Double(rowCount) * Double(max(projectedRows, rowCount))
+        // Pages already closed hold indices: too late to change (a first batch past 1 MiB of indices).
+        guard projected > Double(Self.dictionaryLimit), pageCounts.isEmpty else { return }
+        for index in indices {
+            dictionary.withEntry(Int(index)) { value in
+                statistics.add(text: value)
+                Self.appendLittleEndian(UInt32(value.count), to: &plain)
+                plain.append(contentsOf: value)
+            }
+        }
+        indices.removeAll()
+        self.dictionary = nil
+        usesDictionary = false
     }
 
     private func finishAppend(_ count: Int, nulls: Int) {
@@ -186,9 +216,9 @@ final class ColumnChunkWriter {
         Self.appendLittleEndian(UInt32(levelBytes.count), to: &body)
         body.append(contentsOf: levelBytes)
         let encoding: ValueEncoding
-        if dictionary != nil, !fellBack {
+        if let dictionary {
             encoding = .rleDictionary
-            let width = max(1, HybridEncoder.bitWidth(forMaximum: max(0, dictionary!.count - 1)))
+            let width = max(1, HybridEncoder.bitWidth(forMaximum: max(0, dictionary.count - 1)))
             body.append(UInt8(width))
             var encoder = HybridEncoder(bitWidth: width)
             for index in indices { encoder.append(index) }
@@ -215,8 +245,7 @@ final class ColumnChunkWriter {
     }
 
     private func startChunk() {
-        dictionary = column.type == .byteArray ? StringDictionary() : nil
-        fellBack = false
+        dictionary = usesDictionary ? StringDictionary() : nil
         pages.removeAll(keepingCapacity: true)
         pageCounts = [:]
         uncompressedSize = 0

@@ -73,7 +73,14 @@ final class ParquetWriter: TableWriter {
         try wrap("writing \(batch.schema.name)") {
             for (chunk, column) in zip(chunks, batch.columns) { try chunk.append(column) }
         }
-        if chunks.reduce(0, { $0 + $1.estimatedSize }) >= settings.rowGroupSize {
+        if chunks.contains(where: { !$0.encodingDecided }) {
+            // The first rows tell how many rows a row group will hold.
+            let bytes = max(1, chunks.reduce(0) { $0 + $1.estimatedSize })
+            let rowsSoFar = chunks.first?.rowCount ?? 0
+            let projected = Int(Double(settings.rowGroupSize) / Double(bytes) * Double(rowsSoFar))
+            for chunk in chunks { chunk.decideEncoding(projectedRows: projected) }
+        }
+        if chunks.reduce(0, { $0 + $1.estimatedSize }) >= settings.rowGroupSize || chunks.contains(where: \.dictionaryFull) {
             try writeRowGroup()
         }
     }

@@ -91,12 +91,13 @@ def exported(binaries, standin, tmp_path_factory):
     results = {}
     variants = {"csv": ["--format", "csv"], "jsonl": ["--format", "jsonl"], "sqlite": ["--format", "sqlite"],
                 "hdf5": ["--format", "hdf5"], "hdf5-features": ["--format", "hdf5", "--hdf5-layout", "features"],
-                "binary2": ["--format", "votable"], "tabledata": ["--format", "votable", "--votable-encoding", "tabledata"]}
+                "binary2": ["--format", "votable"], "tabledata": ["--format", "votable", "--votable-encoding", "tabledata"],
+                "parquet": ["--format", "parquet"]}
     for name, arguments in variants.items():
         out = tmp_path_factory.mktemp(name)
         # One-table formats write a directory; multi-table formats one file.
         fmt = arguments[1]
-        target = f"{out}/" if fmt in ("csv", "jsonl") else f"{out}/fink.{fmt}"
+        target = f"{out}/" if fmt in ("csv", "jsonl", "parquet") else f"{out}/fink.{fmt}"
         subprocess.run([str(binaries / "fink-export"), "--api-url", standin, "--n", "15", "--batch-size", "4",
                         *arguments, "--output", target, "--quiet"], check=True)
         results[name] = out

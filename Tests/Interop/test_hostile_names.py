@@ -6,14 +6,16 @@ import sqlite3
 import subprocess
 import warnings
 
+import duckdb
 import h5py
 import pandas as pd
+import polars as pl
 import pytest
 
 from test_votable import strict_parse, votlint
 
 ODD_NAMES = ['say "hi"', "two\nlines", "<tag> & 'amp'", "select", "drop table objects;--", "ünï ☃", "a,b", " lead"]
-EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "sqlite": "sqlite", "hdf5": "h5", "votable": "vot"}
+EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "sqlite": "sqlite", "hdf5": "h5", "votable": "vot", "parquet": "parquet"}
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +52,11 @@ def test_odd_column_names_read_back(binaries, saved, tmp_path, fmt):
             data = h5["objects"][()]
             assert set(ODD_NAMES) <= set(data.dtype.names), data.dtype.names
             frame = pd.DataFrame({name: [v.decode() for v in data[name]] for name in ODD_NAMES})
+    elif fmt == "parquet":
+        frame = pd.read_parquet(out)
+        assert set(ODD_NAMES) <= set(pl.read_parquet(out).columns)
+        described = [d[0] for d in duckdb.execute("SELECT * FROM read_parquet(?)", [str(out)]).description]
+        assert set(ODD_NAMES) <= set(described), described
     else:
         votlint(out)
         frame = strict_parse(out).get_first_table().to_table(use_names_over_ids=True).to_pandas()
