@@ -71,6 +71,10 @@ let package = Package(
 
         // Parse + map throughput on one core (Benchmarks/run.py reports it).
         .executableTarget(name: "parse-map-bench", dependencies: ["FinkExport"], path: "Benchmarks/ParseMap"),
+        // One sink's write step alone, over batches parsed beforehand (Benchmarks/run.py).
+        .executableTarget(name: "sink-write-bench", dependencies: [
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink",
+        ], path: "Benchmarks/SinkWrite"),
 
         // libFuzzer targets (scripts/fuzz); in a normal build, tools that replay saved inputs.
         .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),

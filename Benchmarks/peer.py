@@ -1,8 +1,8 @@
 """The Python way: what a user writes today, following the Fink docs' idiom.
 
 requests.post to both endpoints, pd.read_json, json.loads of each feature string into 26
-columns, then the usual writers: to_csv, to_json(lines=True), to_sql, h5py and astropy's
-VOTable writer. Fetching and parsing happen once; each writer is timed on its own, and the
+columns, then the usual writers: to_csv, to_json(lines=True), to_sql, h5py, astropy's
+VOTable writer and to_parquet (pyarrow, zstd level 3 as fink-export's default). Fetching and parsing happen once; each writer is timed on its own, and the
 time reported for a format is fetch + parse + that writer.
 
     python Benchmarks/peer.py --url http://127.0.0.1:8080 --n 100 --out DIR --formats csv,jsonl,...
@@ -80,12 +80,18 @@ def write_votable(frame, path):
     table.write(path, format="votable", tabledata_format="binary2", overwrite=True)
 
 
+def write_parquet(frame, path):
+    # The same codec and level as fink-export's default.
+    frame.to_parquet(path, engine="pyarrow", compression="zstd", compression_level=3, index=False)
+
+
 WRITERS = {
     "csv": lambda frame, out: frame.to_csv(os.path.join(out, "objects.csv"), index=False),
     "jsonl": lambda frame, out: frame.to_json(os.path.join(out, "objects.jsonl"), orient="records", lines=True),
     "sqlite": lambda frame, out: frame.to_sql("objects", sqlite3.connect(os.path.join(out, "objects.sqlite")), index=False),
     "hdf5": lambda frame, out: write_hdf5(frame, os.path.join(out, "objects.h5")),
     "votable": lambda frame, out: write_votable(frame, os.path.join(out, "objects.vot")),
+    "parquet": lambda frame, out: write_parquet(frame, os.path.join(out, "objects.parquet")),
 }
 
 

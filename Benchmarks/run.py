@@ -28,7 +28,7 @@ import time
 import requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable"]
+FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable", "parquet"]
 MEAN_ALERTS = 375  # log-uniform light curves of 10..2000 alerts
 
 
@@ -89,6 +89,25 @@ def parse_map(bin_dir, bodies):
     return json.loads(result.stdout)
 
 
+def parquet_writers(bin_dir, bodies):
+    """The Parquet write step alone on the same rows: pyarrow's to_parquet on the frame the
+    peer builds from the saved answers, and fink-export's sink on the batches it parses from
+    them (sink-write-bench), best of 3 each, same codec and level (zstd 3)."""
+    import pandas as pd
+    import peer
+    files = sorted(str(path) for path in bodies.iterdir())
+    frame = peer.expand(pd.concat([pd.read_json(path) for path in files], ignore_index=True))
+    with tempfile.TemporaryDirectory() as out:
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            peer.write_parquet(frame, os.path.join(out, "objects.parquet"))
+            best = min(best, time.perf_counter() - start)
+    ours = json.loads(subprocess.run([str(bin_dir / "sink-write-bench"), *files, "--format", "parquet", "--repeat", "3"],
+                                     capture_output=True, text=True, check=True).stdout)
+    return {"rows": len(frame), "pyarrow": best, "ours": ours["seconds"], "ours_rows": ours["rows"]}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=scale, default=scale("10k"), help="about how many alerts to export (10k, 100k, 1M)")
@@ -121,7 +140,9 @@ def main():
         bodies.mkdir()
         floor(url, n, args.batch_size, save_to=bodies)  # fills the stand-in's cache
         floor_seconds, nbytes = floor(url, n, args.batch_size)
+        writers_alone = None
         parsed = parse_map(bin_dir, bodies)
+        writers_alone = parquet_writers(bin_dir, bodies) if "parquet" in formats and not args.no_peer else None
         compared_parse = parse_map(args.compare_bin_dir, bodies) if args.compare_bin_dir else None
         results = {}
         builds = [("ours", bin_dir)] + ([("compared", args.compare_bin_dir)] if args.compare_bin_dir else [])
@@ -176,6 +197,9 @@ def main():
     if peer and "hdf5" in formats:
         lines += [f"HDF5 writer alone: h5py {peer['write_seconds']['hdf5']:.1f} s (gzip 4 + shuffle, as fink-export's default); "
                   f"fink-export's whole HDF5 export: {results['hdf5']['ours'][0]:.1f} s."]
+    if writers_alone:
+        lines += [f"Parquet writer alone on the same {writers_alone['rows']:,} rows (saved answers, zstd 3): pyarrow's "
+                  f"`to_parquet` {writers_alone['pyarrow']:.2f} s; fink-export's Parquet sink {writers_alone['ours']:.2f} s."]
     if peer:
         lines += ["", "¹ The peer fetches and parses once and then runs every writer in one process; its peak RSS is that "
                   f"process's, and its time for a format is fetch + parse ({peer['fetch_parse_seconds']:.1f} s) + that writer."]
