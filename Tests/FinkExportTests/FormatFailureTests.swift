@@ -5,8 +5,8 @@ import Testing
 
 @Suite("Every format fails the same way: one line, one exit code per class, nothing left", .serialized)
 struct FormatFailureTests {
-    @Test("a column name with a NUL character is a usage error (64) in HDF5 and SQLite alike, kept by JSON Lines",
-          arguments: [("out.h5", Int32(64)), ("out.sqlite", Int32(64)), ("out.jsonl", Int32(0))])
+    @Test("a column name with a NUL character is a usage error (64) in HDF5 and SQLite alike, kept by JSON Lines and Parquet",
+          arguments: [("out.h5", Int32(64)), ("out.sqlite", Int32(64)), ("out.jsonl", Int32(0)), ("out.parquet", Int32(0))])
     func nulInName(name: String, status: Int32) throws {
         let scratch = try ScratchDirectory()
         let saved = scratch.path("saved.json")
@@ -22,7 +22,7 @@ struct FormatFailureTests {
     @Test("a write error from the sink (file size limit) is one line, exit 73, no file left",
           .disabled(if: ProcessInfo.processInfo.environment["FINK_EXPORT_SANITIZER"] == "thread",
                     "ThreadSanitizer's own runtime faults (SIGBUS) under a file-size limit"),
-          arguments: ["fink.sqlite", "out.csv", "out.jsonl.gz", "out.vot"])
+          arguments: ["fink.sqlite", "out.csv", "out.jsonl.gz", "out.vot", "out.parquet"])
     func writeError(name: String) throws {
         let scratch = try ScratchDirectory()
         let binary = CLI.productsDirectory.appendingPathComponent("fink-export").path
