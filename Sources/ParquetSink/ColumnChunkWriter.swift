@@ -99,18 +99,30 @@ final class ColumnChunkWriter {
         return try body(&levels, &plain, &statistics)
     }
 
+    /// Writes each row's definition level and calls `value` with each row that holds one
+    /// (valid, and not `isNull`); returns the number of nulls.
+    @inline(__always)
+    private static func eachPresent(_ count: Int, validity: [Bool]?, levels: inout HybridEncoder,
+                                    isNull: (Int) -> Bool = { _ in false }, _ value: (Int) -> Void) -> Int {
+        var nulls = 0
+        for row in 0 ..< count {
+            guard validity?[row] ?? true, !isNull(row) else {
+                levels.append(0)
+                nulls += 1
+                continue
+            }
+            levels.append(1)
+            value(row)
+        }
+        return nulls
+    }
+
     private func appendIntegers(_ values: [Int64], validity: [Bool]?) throws {
         let narrow = self.column.type == .int32
         withPage { levels, plain, statistics in
-            var low = Int64.max, high = Int64.min, nulls = 0
+            var low = Int64.max, high = Int64.min
             plain.reserveCapacity(plain.count + values.count * (narrow ? 4 : 8))
-            for row in values.indices {
-                guard validity?[row] ?? true else {
-                    levels.append(0)
-                    nulls += 1
-                    continue
-                }
-                levels.append(1)
+            let nulls = Self.eachPresent(values.count, validity: validity, levels: &levels) { row in
                 let value = values[row]
                 low = min(low, value)
                 high = max(high, value)
@@ -130,16 +142,10 @@ final class ColumnChunkWriter {
     private func appendReals(_ values: [Double], validity: [Bool]?) throws {
         let float32 = self.column.type == .float
         withPage { levels, plain, statistics in
-            var low = Double.infinity, high = -Double.infinity, nulls = 0
+            var low = Double.infinity, high = -Double.infinity
             plain.reserveCapacity(plain.count + values.count * (float32 ? 4 : 8))
-            for row in values.indices {
+            let nulls = Self.eachPresent(values.count, validity: validity, levels: &levels, isNull: { values[$0].isNaN }) { row in
                 let value = values[row]
-                guard validity?[row] ?? true, !value.isNaN else {
-                    levels.append(0)
-                    nulls += 1
-                    continue
-                }
-                levels.append(1)
                 low = min(low, value)
                 high = max(high, value)
                 if float32 {
@@ -158,14 +164,7 @@ final class ColumnChunkWriter {
     private func appendBooleans(_ values: [Bool], validity: [Bool]?) throws {
         var bits = booleanBits, count = booleanCount
         withPage { levels, plain, statistics in
-            var nulls = 0
-            for row in values.indices {
-                guard validity?[row] ?? true else {
-                    levels.append(0)
-                    nulls += 1
-                    continue
-                }
-                levels.append(1)
+            let nulls = Self.eachPresent(values.count, validity: validity, levels: &levels) { row in
                 let value = values[row]
                 statistics.add(value)
                 if value { bits |= 1 << UInt8(count & 7) }
@@ -187,15 +186,8 @@ final class ColumnChunkWriter {
         self.dictionary = nil
         self.indices = []
         withPage { levels, plain, statistics in
-            var nulls = 0
-            values.bytes.withUnsafeBufferPointer { all in
-                for row in 0 ..< values.count {
-                    guard validity?[row] ?? true else {
-                        levels.append(0)
-                        nulls += 1
-                        continue
-                    }
-                    levels.append(1)
+            let nulls = values.bytes.withUnsafeBufferPointer { all in
+                Self.eachPresent(values.count, validity: validity, levels: &levels) { row in
                     let value = UnsafeBufferPointer(rebasing: all[values.range(of: row)])
                     longest = max(longest, value.count)
                     if dictionary != nil {
