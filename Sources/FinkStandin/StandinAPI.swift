@@ -9,17 +9,24 @@ public struct StandinAPI: Sendable {
     public let dataset: StandinDataset
     /// Rows returned per object id at most (the API's `NLIMIT`).
     public var rowLimit: Int
+    /// What `/api/v1/schema` answers, and a column only later answers carry.
+    public var schema: StandinSchema
 
     /// Creates the API over `dataset`.
-    public init(dataset: StandinDataset, rowLimit: Int = FinkClient.defaultObjectRowLimit) {
+    public init(dataset: StandinDataset, rowLimit: Int = FinkClient.defaultObjectRowLimit, schema: StandinSchema = StandinSchema()) {
         self.dataset = dataset
         self.rowLimit = rowLimit
+        self.schema = schema
     }
 
     /// The answer to one request.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let path = request.url.path.hasSuffix("/") ? String(request.url.path.dropLast()) : request.url.path
         let description: String
+        if path == "/api/v1/schema" {
+            guard request.method == "GET" else { return Self.jsonMessage(405, "The method is not allowed for the requested URL.") }
+            return schema.response(columns: dataset.columns)
+        }
         switch path {
         case "/api/v1/anomaly": description = "Get alerts tagged as anomaly"
         case "/api/v1/objects": description = "Get object data based on ZTF ID"
@@ -87,6 +94,10 @@ public struct StandinAPI: Sendable {
         let columns = Self.selectedColumns(arguments)
         let served = servedColumns(for: .objects, selection: columns, withTag: withUpperLimits)
         var rows: [(jd: Double, values: [StandinValue])] = []
+        // The late column, when an object of this answer carries it (and no selection leaves it out).
+        let late = schema.lateColumn.flatMap { late in
+            columns == nil && ids.contains { id in late.objects.contains { !id.isEmpty && dataset.objects[$0].id.hasPrefix(id) } } ? late : nil
+        }
         for id in ids where !id.isEmpty {
             // Row keys are objectId_jd and the scan matches prefixes, oldest first, up to NLIMIT.
             for object in dataset.objects.indices where dataset.objects[object].id.hasPrefix(id) {
@@ -94,13 +105,14 @@ public struct StandinAPI: Sendable {
                 for alert in 0 ..< min(rowLimit, info.alertJDs.count) {
                     var row = dataset.row(object: object, alert: alert)
                     row.append(.text("valid"))
-                    rows.append((info.alertJDs[alert], served.map { row[$0.position] }))
+                    let lateValue: [StandinValue] = late.map { [$0.objects.contains(object) ? $0.value(object: object, alert: alert) : .missing] } ?? []
+                    rows.append((info.alertJDs[alert], served.map { row[$0.position] } + lateValue))
                 }
                 if withUpperLimits {
                     for extra in dataset.extraRows(object: object) {
                         var row = extra.values
                         row.append(.text(extra.tag))
-                        rows.append((extra.jd, served.map { row[$0.position] }))
+                        rows.append((extra.jd, served.map { row[$0.position] } + (late == nil ? [] : [.missing])))
                     }
                 }
             }
@@ -108,7 +120,8 @@ public struct StandinAPI: Sendable {
         if served.contains(where: { $0.name == "i:jd" }) {
             rows = Self.stableSorted(rows)
         }
-        return encode(names: served.map(\.name), rows: rows.map(\.values), stringColumns: served, format: format)
+        let names = served.map(\.name) + (late.map { [$0.name] } ?? [])
+        return encode(names: names, rows: rows.map(\.values), stringColumns: served, format: format)
     }
 
     // MARK: Columns

@@ -59,7 +59,18 @@ struct StandinCommand: ParsableCommand {
                                valueName: "dir"))
     var cacheDir: String?
 
+    @Option(help: ArgumentHelp("How /api/v1/schema answers: schema, unavailable (503), malformed or html.",
+                               valueName: "schema|unavailable|malformed|html"))
+    var schemaAnswer: String = "schema"
+
+    @Option(help: ArgumentHelp("Add a column the catalogue lacks (d:late_score, in the schema) to the objects answers of objects from this index on.",
+                               valueName: "index"))
+    var lateColumnFrom: Int?
+
     func validate() throws {
+        guard StandinSchema.Answer(rawValue: schemaAnswer) != nil else {
+            throw ValidationError("--schema-answer takes schema, unavailable, malformed or html, not \"\(schemaAnswer)\"")
+        }
         guard allowNonLoopback || host.hasPrefix("127.") || host == "localhost" else {
             throw ValidationError("\(host) is not a loopback address; pass --allow-non-loopback to listen there")
         }
@@ -75,7 +86,9 @@ struct StandinCommand: ParsableCommand {
 
     func run() throws {
         let dataset = StandinDataset(.init(seed: seed, objectCount: objects, maximumAlerts: maxAlerts))
-        let api = StandinAPI(dataset: dataset, rowLimit: rowLimit)
+        let schema = StandinSchema(answer: StandinSchema.Answer(rawValue: schemaAnswer) ?? .schema,
+                                   lateColumn: lateColumnFrom.map { StandinSchema.LateColumn(objects: Set($0 ..< max($0, objects))) })
+        let api = StandinAPI(dataset: dataset, rowLimit: rowLimit, schema: schema)
         let faults = FaultPlan(serverErrors: serverErrors, cutBodies: cutBodies, droppedConnections: dropConnections,
                                slowResponses: slowResponses, slowSeconds: slowSeconds, seed: faultSeed)
         let cache = try cacheDir.map { try ResponseCache(directory: URL(fileURLWithPath: $0)) }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A request the client made, as provenance records it.
 public struct RequestRecord: Sendable, Equatable, Codable {
-    /// `POST`.
+    /// `POST`, or `GET` for the schema.
     public var method: String
     /// The full URL.
     public var url: String
@@ -61,6 +61,16 @@ public struct FinkClient: Sendable {
         try await post(path: "api/v1/objects", arguments: query.objectsArguments(objectIds: objectIds), label: label)
     }
 
+    /// Fetches the API's description of its columns (`GET /api/v1/schema`), retried like the others.
+    public func fetchSchema() async throws -> FetchedBody {
+        let url = baseURL.appendingPathComponent("api/v1/schema")
+        let request = HTTPRequest(method: "GET", url: url,
+                                  headers: ["Accept": "application/json", "User-Agent": "fink-export/\(FinkExportVersion.current)"],
+                                  body: Data(), timeout: timeout)
+        return try await send(request, record: RequestRecord(method: "GET", url: url.absoluteString, body: ""),
+                              label: "the schema request")
+    }
+
     private func post(path: String, arguments: [String: JSONArgument], label: String) async throws -> FetchedBody {
         let url = baseURL.appendingPathComponent(path)
         let body = JSONArgument.body(arguments)
@@ -69,6 +79,11 @@ public struct FinkClient: Sendable {
                                   headers: ["Content-Type": "application/json", "Accept": "application/json",
                                             "User-Agent": "fink-export/\(FinkExportVersion.current)"],
                                   body: body, timeout: timeout)
+        return try await send(request, record: record, label: label)
+    }
+
+    /// Sends `request`, retrying as the policy says.
+    private func send(_ request: HTTPRequest, record: RequestRecord, label: String) async throws -> FetchedBody {
         var attempt = 0
         while true {
             attempt += 1

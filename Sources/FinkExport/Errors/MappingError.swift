@@ -32,7 +32,7 @@ public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
         case .nameCollision(let first, let second, let name):
             return "columns \(MessageText.shown(first)) and \(MessageText.shown(second)) would both be written as \"\(name)\""
         case .lateColumn(let table, let column):
-            return "\(table): column \(MessageText.shown(column)) appears in the data after the table's columns were fixed by its first rows"
+            return "\(table): column \(MessageText.shown(column)) appears in the data after the table's columns were fixed by its first rows; the API's schema (/api/v1/schema) types such a column from the start when it can be read"
         case .repeatedKey(let table, let row, let column):
             return "\(table) row \(row): the record holds the key \(MessageText.shown(column)) twice"
         case .valueDoesNotFit(let table, let row, let objectId, let column, let reason):

@@ -8,6 +8,9 @@ public enum ExportNotice: Sendable, Equatable, CustomStringConvertible {
     case startingOver(output: String)
     /// Resuming was asked, but no interrupted export to `output` kept answers.
     case nothingToResume(output: String)
+    /// The API's schema (`/api/v1/schema`) could not be read: the export goes on with the
+    /// built-in catalogue alone.
+    case liveSchemaUnavailable(reason: String)
 
     /// One line, without command-line options.
     public var description: String {
@@ -20,6 +23,8 @@ public enum ExportNotice: Sendable, Equatable, CustomStringConvertible {
             return "starting over: the answers kept by an interrupted export to \(output) are discarded"
         case .nothingToResume(let output):
             return "nothing to resume for \(output): starting from the beginning"
+        case .liveSchemaUnavailable(let reason):
+            return "the API's schema (/api/v1/schema) could not be read (\(reason)): columns the built-in catalogue lacks are typed from the data"
         }
     }
 }

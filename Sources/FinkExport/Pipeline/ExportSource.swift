@@ -19,9 +19,14 @@ public enum ExportSource: Sendable {
         public var concurrency: Int
         /// How the source is named in provenance (the base URL, or `sample`).
         public var label: String
+        /// Whether the API's own schema (`/api/v1/schema`) is read first, so a column the
+        /// built-in catalogue lacks is typed from it before any row arrives.
+        public var readsLiveSchema: Bool
 
         /// Creates an API source.
-        public init(client: FinkClient, query: FinkQuery, batchSize: Int = 10, concurrency: Int = 4, label: String? = nil) {
+        public init(client: FinkClient, query: FinkQuery, batchSize: Int = 10, concurrency: Int = 4, label: String? = nil,
+                    readsLiveSchema: Bool = true) {
+            self.readsLiveSchema = readsLiveSchema
             self.client = client
             self.query = query
             self.batchSize = batchSize

@@ -54,6 +54,26 @@ public struct Provenance: Sendable, Codable, Equatable {
         }
     }
 
+    /// Whether the API's schema typed the columns the catalogue lacks.
+    public struct LiveSchemaRecord: Sendable, Codable, Equatable {
+        /// The schema's URL.
+        public var url: String
+        /// Whether it was read and merged; false when it could not be read.
+        public var used: Bool
+        /// Why it could not be read, when it was not.
+        public var failure: String?
+        /// The columns only the schema knew, typed from it.
+        public var columnsAdded: [String]
+
+        /// Creates a record.
+        public init(url: String, used: Bool, failure: String? = nil, columnsAdded: [String] = []) {
+            self.url = url
+            self.used = used
+            self.failure = failure
+            self.columnsAdded = columnsAdded
+        }
+    }
+
     /// The tool.
     public var tool = "fink-export"
     /// The tool's version.
@@ -82,6 +102,8 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var tables: [TableRecord] = []
     /// Warnings the export produced.
     public var warnings: [String] = []
+    /// The API's schema, for an export from the API; nil for converted files.
+    public var liveSchema: LiveSchemaRecord?
 
     /// Creates a record of an export from `source` started at `exportedAt`; set the rest by name.
     public init(source: String, exportedAt: String) {
@@ -112,6 +134,10 @@ public struct Provenance: Sendable, Codable, Equatable {
         if let request = anomalyRequest { entries.append(("anomaly_request", "\(request.method) \(request.url) \(request.body)")) }
         if let request = objectsRequest { entries.append(("objects_request", "\(request.method) \(request.url) \(request.body)")) }
         if let anomaliesRequested { entries.append(("anomalies_requested", String(anomaliesRequested))) }
+        if let liveSchema {
+            entries.append(("live_schema", liveSchema.used ? "used: \(liveSchema.url)" : "not read: \(liveSchema.failure ?? "")"))
+            entries.append(("live_schema_columns", json(liveSchema.columnsAdded)))
+        }
         for table in tables { entries.append(("rows_\(table.name)", String(table.rows))) }
         for table in tables {
             guard let kinds = table.rowsByKind,

@@ -9,6 +9,7 @@ struct ProvenanceBuilder {
     var anomalyRequest: RequestRecord?
     var objectsRequest: RequestRecord?
     var objectsRequestCount = 0
+    var liveSchema: Provenance.LiveSchemaRecord?
 
     init(mapper: SchemaMapper, startedAt: Date) {
         self.mapper = mapper
@@ -32,6 +33,7 @@ struct ProvenanceBuilder {
         provenance.objectsRequest = objectsRequest
         provenance.objectsRequestCount = objectsRequestCount
         provenance.anomaliesRequested = anomaliesRequested
+        provenance.liveSchema = liveSchema
         provenance.schemaVersion = mapper.catalogue.version
         provenance.featureNames = mapper.catalogue.features.map(\.name)
         provenance.nameStyle = mapper.options.nameStyle.rawValue

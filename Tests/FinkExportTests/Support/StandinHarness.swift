@@ -14,9 +14,9 @@ final class StandinHarness {
     let baseURL: URL
 
     init(objects: Int = 12, maxAlerts: Int = 300, rowLimit: Int = FinkClient.defaultObjectRowLimit,
-         faults: FaultPlan = FaultPlan(), seed: UInt64 = 20_230_125) throws {
+         faults: FaultPlan = FaultPlan(), seed: UInt64 = 20_230_125, schema: StandinSchema = StandinSchema()) throws {
         dataset = StandinDataset(.init(seed: seed, objectCount: objects, maximumAlerts: maxAlerts))
-        let api = StandinAPI(dataset: dataset, rowLimit: rowLimit)
+        let api = StandinAPI(dataset: dataset, rowLimit: rowLimit, schema: schema)
         self.api = api
         server = LoopbackServer(faults: faults) { api.respond(to: $0) }
         let port = try server.start()
