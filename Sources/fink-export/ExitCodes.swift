@@ -28,6 +28,7 @@ enum ExitCodes {
         case let error as MappingError: return (data, Messages.text(error))
         case let error as DataError: return (data, Messages.text(error))
         case let error as SavedAnswerError: return (usage, error.description)
+        case let error as SchemaCheckFailure: return (data, error.description)
         case let error as FinkAPIError: return (network, error.description)
         case let error as TransportError: return (network, error.description)
         case let error as ResumeError:

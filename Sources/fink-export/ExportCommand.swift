@@ -99,10 +99,15 @@ struct ExportCommand: AsyncParsableCommand {
         }
     }
 
-    private static let sampleURL = URL(string: "http://sample.fink-standin.invalid")!
+    static let sampleURL = URL(string: "http://sample.fink-standin.invalid")!
 
     /// The network, or the stand-in answering in-process for --sample.
     private func transport() -> any Transport {
+        Self.transport(sample: sample)
+    }
+
+    /// The network, or (`sample`) the stand-in answering in-process.
+    static func transport(sample: Bool) -> any Transport {
         guard sample else { return URLSessionTransport() }
         let api = StandinAPI(dataset: StandinDataset())
         return InProcessTransport { api.respond(to: $0) }
@@ -117,6 +122,11 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     private func baseURL() throws -> URL {
+        try Self.baseURL(apiURL)
+    }
+
+    /// `--api-url`, else `FINK_API_URL`, else the public API; it must be an http(s) URL.
+    static func baseURL(_ apiURL: String?) throws -> URL {
         let text = apiURL ?? ProcessInfo.processInfo.environment["FINK_API_URL"] ?? FinkClient.defaultBaseURL.absoluteString
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               url.host != nil else {

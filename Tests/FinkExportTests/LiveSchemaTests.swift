@@ -159,3 +159,36 @@ final class NoticeCollector: @unchecked Sendable {
 
     var all: [ExportNotice] { lock.withLock { notices } }
 }
+
+@Suite("fink-export columns --check: the catalogue against the live schema")
+struct ColumnsCheckTests {
+    static func served(_ schema: StandinSchema) throws -> LoopbackServer {
+        let api = StandinAPI(dataset: StandinDataset(.init(objectCount: 3, maximumAlerts: 20)), schema: schema)
+        return LoopbackServer { api.respond(to: $0) }
+    }
+
+    @Test("agreeing (the sample API) is exit 0; an added column is exit 1 and named; a page that is not a schema is exit 65")
+    func check() throws {
+        let agreeing = try CLI.run(["columns", "--check", "--sample"])
+        #expect(agreeing.status == 0, "\(agreeing.stderr)")
+        #expect(agreeing.stdout.hasSuffix("agree\n"))
+
+        let differing = try Self.served(StandinSchema(lateColumn: .init(objects: [1])))
+        let port = try differing.start()
+        defer { differing.stop() }
+        let result = try CLI.run(["columns", "--check", "--api-url", "http://127.0.0.1:\(port)"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("added    d:late_score  float"))
+        #expect(result.stdout.contains("differ: 1 added, 0 removed, 0 retyped"))
+
+        let html = try Self.served(StandinSchema(answer: .html))
+        let htmlPort = try html.start()
+        defer { html.stop() }
+        let refused = try CLI.run(["columns", "--check", "--api-url", "http://127.0.0.1:\(htmlPort)"])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.hasPrefix("fink-export: error: ") && refused.stderr.contains("HTML page"))
+
+        let unreachable = try CLI.run(["columns", "--check", "--api-url", "http://127.0.0.1:1", "--retries", "0"])
+        #expect(unreachable.status == 69)
+    }
+}
