@@ -7,9 +7,9 @@ import Foundation
 struct FinkExportCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fink-export",
-        abstract: "Export the Fink broker's anomaly data into CSV, JSON Lines, SQLite, HDF5 and VOTable datasets.",
+        abstract: "Export the Fink broker's anomaly data into CSV, JSON Lines, SQLite, HDF5, VOTable and Parquet datasets.",
         discussion: """
-        Exit codes: 0 success, 64 usage, 65 data, 69 network/API, 70 internal, 73 output, 130 interrupted.
+        Exit codes: 0 success (columns --check: 1 when the catalogue and the API's schema differ), 64 usage, 65 data, 69 network/API, 70 internal, 73 output, 130 interrupted.
         """,
         version: FinkExportVersion.current,
         subcommands: [ExportCommand.self, ConvertCommand.self, FormatsCommand.self, ColumnsCommand.self],
