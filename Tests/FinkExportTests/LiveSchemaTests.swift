@@ -65,11 +65,7 @@ struct LiveSchemaParsingTests {
 extension InProcessHDF5 {
     @Suite("A column Fink adds mid-export is typed from /api/v1/schema in every format", .serialized)
     struct LiveSchemaExportTests {
-        static let sinks: [(format: any SinkFormat, file: String, reader: any SinkFileReader)] = [
-            (CSVFormat(), "objects.csv", CSVFileReader()), (JSONLinesFormat(), "objects.jsonl", JSONLinesFileReader()),
-            (SQLiteFormat(), "objects.sqlite", SQLiteFileReader()), (HDF5Format(), "objects.h5", HDF5FileReader()),
-            (VOTableFormat(), "objects.vot", VOTableFileReader()), (ParquetFormat(), "objects.parquet", ParquetFileReader()),
-        ]
+        static let sinks = EveryFormat.sinks
 
         /// A stand-in whose late column is carried only by the objects after the first batch of two.
         static func harness(answer: StandinSchema.Answer = .schema) throws -> (StandinHarness, ids: [String]) {

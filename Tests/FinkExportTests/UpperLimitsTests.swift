@@ -13,11 +13,7 @@ import VOTableSink
 extension InProcessHDF5 {
     @Suite("Upper limits: every format holds the extra rows of every object, value for value", .serialized)
     struct UpperLimitsTests {
-        static let sinks: [(format: any SinkFormat, file: String, reader: any SinkFileReader)] = [
-            (CSVFormat(), "objects.csv", CSVFileReader()), (JSONLinesFormat(), "objects.jsonl", JSONLinesFileReader()),
-            (SQLiteFormat(), "objects.sqlite", SQLiteFileReader()), (HDF5Format(), "objects.h5", HDF5FileReader()),
-            (VOTableFormat(), "objects.vot", VOTableFileReader()), (ParquetFormat(), "objects.parquet", ParquetFileReader()),
-        ]
+        static let sinks = EveryFormat.sinks
 
         @Test("an export with upper limits equals the stand-in's dataset with its extra rows", arguments: 0 ..< 6)
         func everyFormat(_ index: Int) async throws {
