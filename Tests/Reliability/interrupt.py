@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable"]
+FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable", "parquet"]
 
 
 def start_standin(bin_dir):
@@ -60,6 +60,9 @@ def rows(fmt, output):
             with sqlite3.connect(path) as connection:
                 for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'fink_export%'"):
                     found[table] = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+            found[path.name] = pq.read_table(path).to_pylist()
         elif fmt == "hdf5":
             import h5py
             with h5py.File(path, "r") as h5:
