@@ -74,17 +74,17 @@ struct ChunkStatistics {
     func bounds(as type: PhysicalType) -> (max: [UInt8], min: [UInt8])? {
         switch type {
         case .int64:
-            return integers.map { (Self.littleEndian($0.max), Self.littleEndian($0.min)) }
+            return integers.map { ([UInt8].littleEndian($0.max), [UInt8].littleEndian($0.min)) }
         case .int32:
-            return integers.map { (Self.littleEndian(Int32($0.max)), Self.littleEndian(Int32($0.min))) }
+            return integers.map { ([UInt8].littleEndian(Int32($0.max)), [UInt8].littleEndian(Int32($0.min))) }
         case .double, .float:
             // The spec's rule for zeros: a zero max is +0.0 and a zero min is -0.0, so a reader
             // that compares with IEEE order never excludes a zero of the other sign.
             guard var (min, max) = reals else { return nil }
             if max == 0 { max = 0.0 }
             if min == 0 { min = -0.0 }
-            if type == .float { return (Self.littleEndian(Float(max).bitPattern), Self.littleEndian(Float(min).bitPattern)) }
-            return (Self.littleEndian(max.bitPattern), Self.littleEndian(min.bitPattern))
+            if type == .float { return ([UInt8].littleEndian(Float(max).bitPattern), [UInt8].littleEndian(Float(min).bitPattern)) }
+            return ([UInt8].littleEndian(max.bitPattern), [UInt8].littleEndian(min.bitPattern))
         case .boolean:
             guard sawFalse || sawTrue else { return nil }
             return ([sawTrue ? 1 : 0], [sawFalse ? 0 : 1])
@@ -106,9 +106,5 @@ struct ChunkStatistics {
         if type == .double || type == .float {
             thrift.field(9, i64: 0)
         }
-    }
-
-    private static func littleEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
-        withUnsafeBytes(of: value.littleEndian, Array.init)
     }
 }

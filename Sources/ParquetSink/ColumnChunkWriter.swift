@@ -16,7 +16,8 @@ import FinkExport
 final class ColumnChunkWriter {
     /// Uncompressed bytes at which a page is closed.
     static let pageLimit = 1 << 20
-    /// PLAIN bytes of the dictionary past which a chunk falls back to PLAIN.
+    /// PLAIN bytes a chunk's dictionary may reach: a column projected past it is PLAIN, and a
+    /// dictionary that passes it ends its row group.
     static let dictionaryLimit = 1 << 20
 
     let column: LeafColumn
@@ -68,13 +69,13 @@ final class ColumnChunkWriter {
     func append(_ column: Column) throws {
         switch column.values {
         case .integer(let values):
-            try appendIntegers(values, validity: column.validity)
+            appendIntegers(values, validity: column.validity)
         case .real(let values):
-            try appendReals(values, validity: column.validity)
+            appendReals(values, validity: column.validity)
         case .boolean(let values):
-            try appendBooleans(values, validity: column.validity)
+            appendBooleans(values, validity: column.validity)
         case .text(let values):
-            try appendText(values, validity: column.validity)
+            appendText(values, validity: column.validity)
         }
         if pageSize >= Self.pageLimit { try closePage() }
     }
@@ -117,7 +118,7 @@ final class ColumnChunkWriter {
         return nulls
     }
 
-    private func appendIntegers(_ values: [Int64], validity: [Bool]?) throws {
+    private func appendIntegers(_ values: [Int64], validity: [Bool]?) {
         let narrow = self.column.type == .int32
         withPage { levels, plain, statistics in
             var low = Int64.max, high = Int64.min
@@ -127,9 +128,9 @@ final class ColumnChunkWriter {
                 low = min(low, value)
                 high = max(high, value)
                 if narrow {
-                    Self.appendLittleEndian(Int32(truncatingIfNeeded: value), to: &plain)
+                    plain.appendLittleEndian(Int32(truncatingIfNeeded: value))
                 } else {
-                    Self.appendLittleEndian(value, to: &plain)
+                    plain.appendLittleEndian(value)
                 }
             }
             statistics.addNulls(nulls)
@@ -139,7 +140,7 @@ final class ColumnChunkWriter {
     }
 
     /// A NaN is a null: fink-export keeps NaN for a missing real, as the API sends it.
-    private func appendReals(_ values: [Double], validity: [Bool]?) throws {
+    private func appendReals(_ values: [Double], validity: [Bool]?) {
         let float32 = self.column.type == .float
         withPage { levels, plain, statistics in
             var low = Double.infinity, high = -Double.infinity
@@ -149,9 +150,9 @@ final class ColumnChunkWriter {
                 low = min(low, value)
                 high = max(high, value)
                 if float32 {
-                    Self.appendLittleEndian(Float(value).bitPattern, to: &plain)
+                    plain.appendLittleEndian(Float(value).bitPattern)
                 } else {
-                    Self.appendLittleEndian(value.bitPattern, to: &plain)
+                    plain.appendLittleEndian(value.bitPattern)
                 }
             }
             statistics.addNulls(nulls)
@@ -161,7 +162,7 @@ final class ColumnChunkWriter {
     }
 
     /// PLAIN booleans are bit-packed, least significant bit first.
-    private func appendBooleans(_ values: [Bool], validity: [Bool]?) throws {
+    private func appendBooleans(_ values: [Bool], validity: [Bool]?) {
         var bits = booleanBits, count = booleanCount
         withPage { levels, plain, statistics in
             let nulls = Self.eachPresent(values.count, validity: validity, levels: &levels) { row in
@@ -181,7 +182,7 @@ final class ColumnChunkWriter {
         pageRows += values.count
     }
 
-    private func appendText(_ values: TextColumn, validity: [Bool]?) throws {
+    private func appendText(_ values: TextColumn, validity: [Bool]?) {
         var dictionary = self.dictionary, indices = self.indices, longest = longestText
         self.dictionary = nil
         self.indices = []
@@ -194,8 +195,7 @@ final class ColumnChunkWriter {
                         indices.append(dictionary!.index(of: value))
                     } else {
                         statistics.add(text: value)
-                        Self.appendLittleEndian(UInt32(value.count), to: &plain)
-                        plain.append(contentsOf: value)
+                        plain.appendByteArray(value)
                     }
                 }
             }
@@ -219,15 +219,13 @@ final class ColumnChunkWriter {
         for index in indices {
             dictionary.withEntry(Int(index)) { value in
                 statistics.add(text: value)
-                Self.appendLittleEndian(UInt32(value.count), to: &plain)
-                plain.append(contentsOf: value)
+                plain.appendByteArray(value)
             }
         }
         indices.removeAll()
         self.dictionary = nil
         usesDictionary = false
     }
-
 
     private var pageSize: Int {
         plain.count + indices.count * HybridEncoder.bitWidth(forMaximum: max(1, (dictionary?.count ?? 1) - 1)) / 8
@@ -240,7 +238,7 @@ final class ColumnChunkWriter {
         guard pageRows > 0 else { return }
         var body: [UInt8] = []
         let levelBytes = levels.finish()
-        Self.appendLittleEndian(UInt32(levelBytes.count), to: &body)
+        body.appendLittleEndian(UInt32(levelBytes.count))
         body.append(contentsOf: levelBytes)
         let encoding: ValueEncoding
         if let dictionary {
@@ -294,8 +292,7 @@ final class ColumnChunkWriter {
             for entry in 0 ..< dictionary.count {
                 dictionary.withEntry(entry) { value in
                     statistics.add(text: value)
-                    Self.appendLittleEndian(UInt32(value.count), to: &body)
-                    body.append(contentsOf: value)
+                    body.appendByteArray(value)
                 }
             }
             let stored = try compressor.compress(body)
@@ -319,10 +316,5 @@ final class ColumnChunkWriter {
             statistics: statistics, pageCounts: counts)
         startChunk()
         return record
-    }
-
-    @inline(__always)
-    private static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 }

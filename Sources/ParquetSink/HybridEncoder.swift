@@ -50,7 +50,7 @@ struct HybridEncoder {
     }
 
     private mutating func writeRLERun(_ length: Int, _ value: UInt32) {
-        varint(UInt64(length) << 1)
+        bytes.appendVarint(UInt64(length) << 1)
         var value = value
         for _ in 0 ..< (bitWidth + 7) / 8 {
             bytes.append(UInt8(truncatingIfNeeded: value))
@@ -63,7 +63,7 @@ struct HybridEncoder {
         guard !packed.isEmpty else { return }
         precondition(padding || packed.count % 8 == 0)
         while packed.count % 8 != 0 { packed.append(0) }
-        varint(UInt64(packed.count / 8) << 1 | 1)
+        bytes.appendVarint(UInt64(packed.count / 8) << 1 | 1)
         // Values go in from the least significant bit of each byte upward.
         var buffer: UInt64 = 0
         var bits = 0
@@ -79,14 +79,6 @@ struct HybridEncoder {
         packed.removeAll(keepingCapacity: true)
     }
 
-    private mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
 
     /// The bits needed for values up to `maximum`.
     static func bitWidth(forMaximum maximum: Int) -> Int {

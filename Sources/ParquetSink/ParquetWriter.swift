@@ -100,7 +100,7 @@ final class ParquetWriter: TableWriter {
                                                 provenance: provenance),
             createdBy: Self.createdBy).encoded()
         try emit(footer)
-        try emit(withUnsafeBytes(of: UInt32(footer.count).littleEndian, Array.init))
+        try emit(.littleEndian(UInt32(footer.count)))
         try emit(Self.magic)
         try output.close()
     }

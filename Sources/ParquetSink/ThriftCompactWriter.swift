@@ -128,14 +128,9 @@ struct ThriftCompactWriter {
 
     // MARK: Primitives
 
-    /// Unsigned LEB128: seven bits at a time, low group first.
+    /// Unsigned LEB128 (see ``Swift/Array/appendVarint(_:)``).
     mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
+        bytes.appendVarint(value)
     }
 
     func zigzag(_ value: Int64) -> UInt64 {
