@@ -52,13 +52,7 @@ enum ParquetKeyValues {
             """
         if let description = schema.description { xml += "<DESCRIPTION>\(XMLText.content(description))</DESCRIPTION>\n" }
         for (field, column) in zip(schema.fields, columns) {
-            xml += "<FIELD name=\"\(XMLText.attribute(field.name))\" datatype=\"\(votableType(column))\""
-            if column.type == .byteArray { xml += " arraysize=\"*\"" }
-            if let unit = field.unit { xml += " unit=\"\(XMLText.attribute(unit))\"" }
-            if let ucd = field.ucd { xml += " ucd=\"\(XMLText.attribute(ucd))\"" }
-            xml += ">"
-            if let description = field.description { xml += "<DESCRIPTION>\(XMLText.content(description))</DESCRIPTION>" }
-            xml += "</FIELD>\n"
+            xml += VOTableField.element(for: field, datatype: votableType(column), isText: column.type == .byteArray)
         }
         return xml + "</TABLE>\n</RESOURCE>\n</VOTABLE>\n"
     }

@@ -58,13 +58,8 @@ final class VOTableWriter: TableWriter {
         var head = "<TABLE ID=\"\(uniqueID(schema.name))\" name=\"\(XMLText.attribute(schema.name))\">\n"
         if let description = schema.description { head += "<DESCRIPTION>\(XMLText.content(description))</DESCRIPTION>\n" }
         for (field, column) in zip(schema.fields, columns) {
-            head += "<FIELD name=\"\(XMLText.attribute(field.name))\" ID=\"\(uniqueID(schema.name + "_" + field.name))\" datatype=\"\(column.datatype)\""
-            if column.isText { head += " arraysize=\"*\"" }
-            if let unit = field.unit { head += " unit=\"\(XMLText.attribute(unit))\"" }
-            if let ucd = field.ucd { head += " ucd=\"\(XMLText.attribute(ucd))\"" }
-            head += ">"
-            if let description = field.description { head += "<DESCRIPTION>\(XMLText.content(description))</DESCRIPTION>" }
-            head += "</FIELD>\n"
+            head += VOTableField.element(for: field, datatype: column.datatype, isText: column.isText,
+                                         id: uniqueID(schema.name + "_" + field.name))
         }
         head += binary ? "<DATA><BINARY2><STREAM encoding=\"base64\">\n" : "<DATA><TABLEDATA>\n"
         try output.write(head)
