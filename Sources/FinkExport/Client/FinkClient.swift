@@ -133,10 +133,16 @@ public struct FinkClient: Sendable {
             let message = rest.prefix { $0 != quote }
             return oneLine(String(message).replacingOccurrences(of: "\\n", with: " "))
         }
-        if text.lowercased().contains("<html") || text.lowercased().contains("<!doctype") {
+        if looksLikeHTML(body) {
             return "an HTML page"
         }
         return oneLine(String(text.prefix(200)))
+    }
+
+    /// Whether a body is an HTML page (a proxy's or server's error page) rather than data.
+    public static func looksLikeHTML(_ body: Data) -> Bool {
+        let text = String(decoding: body.prefix(4096), as: UTF8.self).lowercased()
+        return text.contains("<html") || text.contains("<!doctype")
     }
 
     private static func oneLine(_ text: String) -> String {

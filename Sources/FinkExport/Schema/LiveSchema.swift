@@ -45,7 +45,7 @@ public struct LiveSchema: Sendable, Equatable {
     /// - Throws: ``FormatError`` for a body that is not a JSON object of families of columns.
     public init(json body: Data) throws {
         guard let object = try? JSONSerialization.jsonObject(with: body) else {
-            throw FormatError(reason: FinkClient.errorMessage(from: body) == "an HTML page" ? "is an HTML page, not JSON" : "is not JSON")
+            throw FormatError(reason: FinkClient.looksLikeHTML(body) ? "is an HTML page, not JSON" : "is not JSON")
         }
         guard let families = object as? [String: Any] else { throw FormatError(reason: "is not a JSON object") }
         var columns: [Column] = []
