@@ -103,11 +103,7 @@ public struct ExportPipeline: Sendable {
     /// back) as the resume policy says.
     private func makeFetcher(_ api: ExportSource.APISource, retries: RetryCounter,
                              notice: @escaping @Sendable (ExportNotice) -> Void) throws -> AnswerFetcher {
-        var client = api.client
-        client.onRetry = { label, attempt, reason in
-            retries.increment()
-            notice(.retrying(request: label, attempt: attempt, reason: reason))
-        }
+        let client = Self.noticingRetries(of: api.client, counter: retries, notice: notice)
         var query = api.query
         query.columns = mapper.requestColumns
         var spool: AnswerSpool?
@@ -117,6 +113,17 @@ public struct ExportPipeline: Sendable {
                                                notice: notice)
         }
         return AnswerFetcher(client: client, query: query, spool: spool)
+    }
+
+    /// `client`, with each retry a notice (and counted in `counter`, if given).
+    static func noticingRetries(of client: FinkClient, counter: RetryCounter? = nil,
+                                notice: @escaping @Sendable (ExportNotice) -> Void) -> FinkClient {
+        var client = client
+        client.onRetry = { label, attempt, reason in
+            counter?.increment()
+            notice(.retrying(request: label, attempt: attempt, reason: reason))
+        }
+        return client
     }
 
     /// Hands `reader`'s batches to the writer of the ledger's table as they fill, then accounts

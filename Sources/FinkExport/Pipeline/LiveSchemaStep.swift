@@ -6,8 +6,7 @@ enum LiveSchemaStep {
     /// `mapper` with the live schema's columns added, and what provenance records about it.
     static func mapper(_ mapper: SchemaMapper, from client: FinkClient,
                        notice: @escaping @Sendable (ExportNotice) -> Void) async throws -> (SchemaMapper, Provenance.LiveSchemaRecord) {
-        var client = client
-        client.onRetry = { label, attempt, reason in notice(.retrying(request: label, attempt: attempt, reason: reason)) }
+        let client = ExportPipeline.noticingRetries(of: client, notice: notice)
         let url = client.baseURL.appendingPathComponent("api/v1/schema").absoluteString
         let live: LiveSchema
         do {
