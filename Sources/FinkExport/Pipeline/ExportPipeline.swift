@@ -53,21 +53,28 @@ public struct ExportPipeline: Sendable {
     /// - Returns: what was written.
     public func run(progress: @escaping @Sendable (ExportProgress) -> Void = { _ in },
                     notice: @escaping @Sendable (ExportNotice) -> Void = { _ in }) async throws -> ExportSummary {
-        guard case .api(let api) = source, api.readsLiveSchema else {
-            return try await runSteps(progress: progress, notice: notice, liveSchema: nil)
-        }
+        // Files first, so an output that cannot be created fails before any request.
+        let writers = try await WriterSet(layout: layout, tables: tables, overwrite: overwrite, append: append)
         var pipeline = self
-        let record: Provenance.LiveSchemaRecord
-        (pipeline.mapper, record) = try await LiveSchemaStep.mapper(mapper, from: api.client, notice: notice)
-        return try await pipeline.runSteps(progress: progress, notice: notice, liveSchema: record)
+        var liveSchema: Provenance.LiveSchemaRecord?
+        if case .api(let api) = source, api.readsLiveSchema {
+            do {
+                let record: Provenance.LiveSchemaRecord
+                (pipeline.mapper, record) = try await LiveSchemaStep.mapper(mapper, from: api.client, notice: notice)
+                liveSchema = record
+            } catch {
+                await writers.abandon()
+                throw error
+            }
+        }
+        return try await pipeline.runSteps(writers: writers, progress: progress, notice: notice, liveSchema: liveSchema)
     }
 
-    /// The export's steps, with the mapper final.
-    private func runSteps(progress: @escaping @Sendable (ExportProgress) -> Void,
+    /// The export's steps, with the writers open and the mapper final.
+    private func runSteps(writers: WriterSet, progress: @escaping @Sendable (ExportProgress) -> Void,
                           notice: @escaping @Sendable (ExportNotice) -> Void,
                           liveSchema: Provenance.LiveSchemaRecord?) async throws -> ExportSummary {
         let meter = ExportMeter(progress: progress)
-        let writers = try await WriterSet(layout: layout, tables: tables, overwrite: overwrite, append: append)
         var spool: AnswerSpool?
         do {
             var provenance = ProvenanceBuilder(mapper: mapper, startedAt: meter.started)
