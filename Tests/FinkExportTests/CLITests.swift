@@ -86,6 +86,24 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: scratch.url.path + "/out"))
     }
 
+    @Test("an output that cannot be created is exit 73 before any request, the schema's included")
+    func unwritableOutputBeforeAnyRequest() throws {
+        let requests = RequestCounter()
+        let server = LoopbackServer { _ in
+            requests.increment()
+            return HTTPResponse(status: 500)
+        }
+        let port = try server.start()
+        defer { server.stop() }
+        let scratch = try ScratchDirectory()
+        // A directory path under a regular file: no one, root included, can create it.
+        try Data().write(to: scratch.path("file"))
+        let result = try CLI.run(["--api-url", "http://127.0.0.1:\(port)", "--tables", "objects", "--retries", "0",
+                                  "--output", scratch.path("file").path + "/out.csv"])
+        #expect(result.status == 73, "exit \(result.status): \(result.stderr)")
+        #expect(requests.value == 0, "sent \(requests.value) request(s)")
+    }
+
     @Test("a window within one day is valid: the stop day is included whole")
     func sameDayWindow() throws {
         let scratch = try ScratchDirectory()
