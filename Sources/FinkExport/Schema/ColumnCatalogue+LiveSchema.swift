@@ -17,7 +17,7 @@ extension ColumnCatalogue {
     public func merging(_ live: LiveSchema) -> LiveSchemaMerge {
         var columns = self.columns
         var added: [String] = [], untyped: [String] = []
-        for column in live.columns where self[column.name] == nil && !column.name.hasPrefix("b:") {
+        for column in live.columns where isLiveOnly(column.name) {
             guard let type = column.type else {
                 untyped.append(column.name)
                 continue
@@ -29,8 +29,13 @@ extension ColumnCatalogue {
         return LiveSchemaMerge(catalogue: catalogue, added: added, untyped: untyped)
     }
 
+    /// Whether a column the live schema lists is one the catalogue lacks (cutouts aside).
+    private func isLiveOnly(_ name: String) -> Bool {
+        self[name] == nil && !name.hasPrefix("b:")
+    }
+
     /// How the catalogue and a live schema differ, as `fink-export columns --check` reports it.
-    public struct SchemaDifference: Sendable, Equatable {
+    public struct SchemaDifference: Sendable {
         /// Columns only the live schema lists.
         public var added: [String]
         /// Columns only the catalogue lists (the API no longer describes them).
@@ -40,11 +45,6 @@ extension ColumnCatalogue {
 
         /// Whether the two agree.
         public var isEmpty: Bool { added.isEmpty && removed.isEmpty && retyped.isEmpty }
-
-        public static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.added == rhs.added && lhs.removed == rhs.removed
-                && lhs.retyped.map { "\($0.name) \($0.catalogue) \($0.live)" } == rhs.retyped.map { "\($0.name) \($0.catalogue) \($0.live)" }
-        }
     }
 
     /// Columns whose type in Fink's storage (the catalogue's) differs from the schema's doc on
@@ -58,7 +58,7 @@ extension ColumnCatalogue {
     public func difference(from live: LiveSchema,
                            knownDifferences: Set<String> = ColumnCatalogue.documentedSchemaDisagreements) -> SchemaDifference {
         let liveNames = Set(live.columns.map(\.name))
-        let added = live.columns.map(\.name).filter { self[$0] == nil && !$0.hasPrefix("b:") }
+        let added = live.columns.map(\.name).filter(isLiveOnly)
         let removed = columns.map(\.name).filter { !liveNames.contains($0) && !$0.hasPrefix("b:") && self[$0]?.role != .rowKind }
         var retyped: [(name: String, catalogue: ColumnType, live: String)] = []
         for column in live.columns {
