@@ -1,14 +1,8 @@
-import CSVSink
 import FinkExport
 import FinkStandin
 import Foundation
-import HDF5Sink
-import JSONLinesSink
-import ParquetSink
 import SinkConformance
-import SQLiteSink
 import Testing
-import VOTableSink
 
 @Suite("The live schema: what /api/v1/schema says, merged with the catalogue")
 struct LiveSchemaParsingTests {

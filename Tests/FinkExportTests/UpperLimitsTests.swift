@@ -1,14 +1,8 @@
-import CSVSink
 import FinkExport
 import FinkStandin
 import Foundation
-import HDF5Sink
-import JSONLinesSink
-import ParquetSink
 import SinkConformance
-import SQLiteSink
 import Testing
-import VOTableSink
 
 extension InProcessHDF5 {
     @Suite("Upper limits: every format holds the extra rows of every object, value for value", .serialized)
