@@ -71,12 +71,7 @@ struct CLITests {
         ["--append", "--format", "csv"], ["--batch-size", "0"], ["--concurrency", "1000"], ["--columns", "i:objectId,,i:jd"],
     ])
     func refusedBeforeAnyRequest(arguments: [String]) throws {
-        let requests = RequestCounter()
-        let server = LoopbackServer { _ in
-            requests.increment()
-            return HTTPResponse(status: 500)
-        }
-        let port = try server.start()
+        let (server, port, requests) = try Self.countingServer()
         defer { server.stop() }
         let scratch = try ScratchDirectory()
         let result = try CLI.run(["--api-url", "http://127.0.0.1:\(port)", "--output", scratch.url.path + "/out/"] + arguments)
@@ -86,14 +81,19 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: scratch.url.path + "/out"))
     }
 
-    @Test("an output that cannot be created is exit 73 before any request, the schema's included")
-    func unwritableOutputBeforeAnyRequest() throws {
+    /// A server that answers 500 to everything and counts the requests it got.
+    static func countingServer() throws -> (LoopbackServer, port: UInt16, requests: RequestCounter) {
         let requests = RequestCounter()
         let server = LoopbackServer { _ in
             requests.increment()
             return HTTPResponse(status: 500)
         }
-        let port = try server.start()
+        return (server, try server.start(), requests)
+    }
+
+    @Test("an output that cannot be created is exit 73 before any request, the schema's included")
+    func unwritableOutputBeforeAnyRequest() throws {
+        let (server, port, requests) = try Self.countingServer()
         defer { server.stop() }
         let scratch = try ScratchDirectory()
         // A directory path under a regular file: no one, root included, can create it.
