@@ -20,6 +20,8 @@ let package = Package(
         .executable(name: "fink-standin", targets: ["fink-standin"]),
         .library(name: "FinkExport", targets: ["FinkExport"]),
         .library(name: "FinkStandin", targets: ["FinkStandin"]),
+        // The FITS sink, a plugin loaded at run time like any other (beside the executable).
+        .library(name: "fink-export-sink-fits", type: .dynamic, targets: ["FITSSinkPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,6 +42,10 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy",
                        providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CFITSIO", path: "Sources/CFITSIO", pkgConfig: "cfitsio",
+                       providers: [.apt(["libcfitsio-dev"])]),
+        // The plugin ABI: the one header a sink plugin needs (fink_export_sink.h).
+        .systemLibrary(name: "CFinkExportSink", path: "Plugins/SinkABI"),
         // glibc's mallopt, for the CLI's heap tuning (part of libc: nothing to link).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
@@ -57,11 +63,17 @@ let package = Package(
         .target(name: "ParquetSink", dependencies: ["FinkExport", "SinkSupport", "CZlib", "CZstd", "CSnappy"],
                 path: "Sources/ParquetSink"),
 
+        // Sinks loaded from shared libraries through the C ABI, as formats of the registry.
+        .target(name: "PluginSink", dependencies: ["FinkExport", "CFinkExportSink"], path: "Sources/PluginSink"),
+        // FITS binary tables on cfitsio, written in C against the plugin ABI alone.
+        .target(name: "FITSSinkPlugin", dependencies: ["CFITSIO", "CZlib"], path: "Plugins/FITSSink", publicHeadersPath: ".",
+                cSettings: [.headerSearchPath("../SinkABI"), .unsafeFlags(["-Wall", "-Wextra"])]),
+
         // A Fink-compatible API over a seeded dataset: used by --sample, tests and benchmarks.
         .target(name: "FinkStandin", dependencies: ["FinkExport"], path: "Sources/FinkStandin"),
 
         .executableTarget(name: "fink-export", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "FinkStandin", "CMalloc",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "PluginSink", "FinkStandin", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/fink-export"),
         .executableTarget(name: "fink-standin", dependencies: [
@@ -89,7 +101,7 @@ let package = Package(
         .target(name: "SinkConformance", dependencies: ["FinkExport", "CSQLite", "CHDF5"], path: "Tests/SinkConformance"),
 
         .testTarget(name: "FinkExportTests", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "PluginSink", "SinkSupport", "FinkStandin", "fink-export", "CSQLite",
             "SinkConformance",
         ], path: "Tests/FinkExportTests", exclude: ["Fixtures"]),
     ],

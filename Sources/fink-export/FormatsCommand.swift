@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinkExport
+import PluginSink
 
 /// `fink-export formats`: the sink registry, the way `ogr2ogr --formats` lists drivers.
 struct FormatsCommand: ParsableCommand {
@@ -10,6 +11,9 @@ struct FormatsCommand: ParsableCommand {
         for format in SinkRegistry.standard().formats {
             let d = format.descriptor
             print("\(d.name)  \(d.title)")
+            if let plugin = format as? PluginFormat {
+                print("  plugin:      \(plugin.libraryPath)")
+            }
             print("  extensions:  \(d.extensions.map { "." + $0 }.joined(separator: " "))")
             let tables = d.capabilities.tablesPerFile == .one ? "one table per file (two tables go to a directory)" : "several tables per file"
             print("  tables:      \(tables)")

@@ -84,7 +84,7 @@ extension InProcessHDF5 {
 
         @Test("the late column is there from the first row, typed float, with every value", arguments: 0 ..< 6)
         func everyFormat(_ index: Int) async throws {
-            let (format, file, reader) = Self.sinks[index]
+            let (_, file, reader) = Self.sinks[index]
             let (harness, ids) = try Self.harness()
             let scratch = try ScratchDirectory()
             let url = scratch.path(file)

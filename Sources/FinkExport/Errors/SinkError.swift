@@ -81,9 +81,16 @@ public enum SinkError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A writer was called out of the contract's order (a bug in the caller).
     case callOrder(String)
 
+    // MARK: Plugins
+
+    /// A sink loaded from a plugin reported a failure of class `kind` with its own `message`.
+    case plugin(format: String, path: String, kind: Kind, message: String)
+
     /// The failure class.
     public var kind: Kind {
         switch self {
+        case .plugin(_, _, let kind, _):
+            return kind
         case .unknownFormat, .formatNotInferable, .extensionMismatch, .oneTablePerFile, .appendUnsupported,
              .appendWithOverwrite, .formatNameTaken, .extensionTaken, .optionSyntax, .unknownOption, .repeatedOption,
              .optionValue, .optionCombination, .columnNameNotHeld, .needsExpandedFeatures, .tableLimit:
@@ -157,6 +164,8 @@ public enum SinkError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot move the finished output to \(path): \(reason)"
         case .callOrder(let what):
             return "a writer was called out of order: \(what)"
+        case .plugin(let format, let path, _, let message):
+            return "\(path): \(message) (the \(format) plugin)"
         }
     }
 }

@@ -7,6 +7,7 @@ import Foundation
 package final class OutputStaging: @unchecked Sendable {
     private let lock = NSLock()
     private var staged: [(staging: URL, final: URL)] = []
+    private var scratch: [URL] = []
     private let overwrite: Bool
     private let canAppend: Bool
 
@@ -36,10 +37,35 @@ package final class OutputStaging: @unchecked Sendable {
             throw SinkError.notWritable(directory: directory.path)
         }
         Self.removeAbandonedStaging(of: finalURL)
-        let name = ".\(finalURL.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
-        let stagingURL = directory.appendingPathComponent(name)
+        let stagingURL = directory.appendingPathComponent(Self.partialName(of: finalURL))
         lock.withLock { staged.append((stagingURL, finalURL)) }
         return stagingURL
+    }
+
+    /// Creates an empty directory beside `finalURL` for a writer's temporary files, removed
+    /// with its contents at commit and at discard (and, after a kill, by the next export to
+    /// the same name).
+    package func scratchDirectory(for finalURL: URL) throws -> URL {
+        let url = finalURL.deletingLastPathComponent().appendingPathComponent(Self.partialName(of: finalURL) + ".scratch")
+        guard mkdir(url.path, 0o700) == 0 else {
+            throw SinkError.write(path: finalURL.path, action: "creating a scratch directory", reason: String(cString: strerror(errno)))
+        }
+        lock.withLock { scratch.append(url) }
+        return url
+    }
+
+    /// `.<name>.partial-<pid>-<random>`: hidden, unique, and naming the process that owns it.
+    private static func partialName(of finalURL: URL) -> String {
+        ".\(finalURL.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
+    }
+
+    /// Removes the scratch directories.
+    private func removeScratch() {
+        let directories = lock.withLock { () -> [URL] in
+            defer { scratch.removeAll() }
+            return scratch
+        }
+        for directory in directories { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// Stages the main output file of a writer. With `appending`, an existing file is written
@@ -70,6 +96,7 @@ package final class OutputStaging: @unchecked Sendable {
             }
         }
         lock.withLock { staged.removeAll() }
+        removeScratch()
     }
 
     /// Removes staged files of `finalURL` left by processes that no longer run (a killed
@@ -81,7 +108,8 @@ package final class OutputStaging: @unchecked Sendable {
         for name in names where name.hasPrefix(prefix) {
             guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }) else { continue }
             if kill(pid, 0) == -1 && errno == ESRCH {
-                unlink((directory as NSString).appendingPathComponent(name))
+                // A file, or a scratch directory with what it holds.
+                try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
             }
         }
     }
@@ -93,5 +121,6 @@ package final class OutputStaging: @unchecked Sendable {
             unlink(file.staging.path)
         }
         lock.withLock { staged.removeAll() }
+        removeScratch()
     }
 }

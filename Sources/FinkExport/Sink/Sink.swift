@@ -57,7 +57,8 @@ extension SinkFormat {
 ///
 /// **What a writer must do.**
 /// - Write only to ``SinkDestination/stagingURL`` (and companions staged through
-///   ``SinkDestination/stageCompanion(suffix:)``). The caller renames the staged files into
+///   ``SinkDestination/stageCompanion(suffix:)``, and temporary files inside
+///   ``SinkDestination/makeScratchDirectory()``). The caller renames the staged files into
 ///   place after `finish` succeeded for every file, or removes them after any failure.
 /// - Never print, exit, or rename or remove its own staged files.
 /// - Hold every value exactly, or report what it could not hold: a value the format cannot
@@ -111,6 +112,12 @@ public struct SinkDestination: Sendable {
     /// `finalURL` with `suffix` appended. Returns the path to write now.
     public func stageCompanion(suffix: String) throws -> URL {
         try staging.stage(URL(fileURLWithPath: finalURL.path + suffix))
+    }
+
+    /// Creates an empty directory for temporary files beside the output. It is removed with
+    /// everything in it once the export is committed or discarded.
+    public func makeScratchDirectory() throws -> URL {
+        try staging.scratchDirectory(for: finalURL)
     }
 }
 
