@@ -13,17 +13,17 @@ enum ArrowArrayExport {
 
     /// Fills `base` with `batch`; whoever holds `base` then owns it and must call its `release`
     /// once.
-    static func export(_ batch: RecordBatch, into base: UnsafeMutablePointer<ArrowArray>) throws(TextTooLarge) {
+    static func export(_ batch: RecordBatch, into base: UnsafeMutablePointer<ArrowArray>, ledger: ArrowExportLedger) throws(TextTooLarge) {
         for (field, column) in zip(batch.schema.fields, batch.columns) {
             if case .text(let text) = column.values, text.bytes.count > Int(Int32.max) {
                 throw TextTooLarge(column: field.name, bytes: text.bytes.count)
             }
         }
-        let storage = ExportStorage()
+        let storage = ExportStorage(ledger: ledger)
         let children = storage.buffer(of: UnsafeMutablePointer<ArrowArray>?.self, count: batch.columns.count)
         for (index, (field, column)) in zip(batch.schema.fields, batch.columns).enumerated() {
             let child = storage.buffer(of: ArrowArray.self, count: 1)
-            exportColumn(column, field: field, rows: batch.rowCount, into: child)
+            exportColumn(column, field: field, rows: batch.rowCount, into: child, storage: ExportStorage(ledger: ledger))
             children[index] = child
         }
         let buffers = storage.buffer(of: UnsafeRawPointer?.self, count: 1)
@@ -34,8 +34,8 @@ enum ArrowArrayExport {
             private_data: storage.retainedPointer()))
     }
 
-    private static func exportColumn(_ column: Column, field: Field, rows: Int, into array: UnsafeMutablePointer<ArrowArray>) {
-        let storage = ExportStorage()
+    private static func exportColumn(_ column: Column, field: Field, rows: Int, into array: UnsafeMutablePointer<ArrowArray>,
+                                     storage: ExportStorage) {
         var nullCount = 0
         var validity: UnsafeRawPointer?
         if let valid = column.validity {
@@ -73,7 +73,7 @@ enum ArrowArrayExport {
 private let releaseArray: @convention(c) (UnsafeMutablePointer<ArrowArray>?) -> Void = { array in
     guard let array else { return }
     guard array.pointee.release != nil, let storage = array.pointee.private_data else {
-        ArrowExportLedger.recordSecondRelease()
+        ArrowExportLedger.strayReleases.add(1, ordering: .relaxed)
         return
     }
     for index in 0 ..< Int(array.pointee.n_children) {

@@ -1,31 +1,30 @@
 import Synchronization
 
-/// Counts the Arrow structures handed to plugins and released by them, so tests can check
-/// that a plugin releases each one exactly once (the C Data Interface's ownership rule).
-package enum ArrowExportLedger {
-    private static let exported = Atomic<Int>(0)
-    private static let released = Atomic<Int>(0)
-    private static let releasedTwice = Atomic<Int>(0)
-    private static let abandoned = Atomic<Int>(0)
+/// Counts the Arrow structures one writer hands its plugin and the releases that come back,
+/// so a test can check that the plugin releases each exactly once (the C Data Interface's
+/// ownership rule).
+package final class ArrowExportLedger: Sendable {
+    private let exported = Atomic<Int>(0)
+    private let released = Atomic<Int>(0)
+    private let abandoned = Atomic<Int>(0)
 
-    static func recordExport() { exported.add(1, ordering: .relaxed) }
-    static func recordRelease() { released.add(1, ordering: .relaxed) }
-    static func recordSecondRelease() { releasedTwice.add(1, ordering: .relaxed) }
-    static func recordAbandoned() { abandoned.add(1, ordering: .relaxed) }
+    init() {}
 
-    /// Structures (schemas and arrays, children included) exported and not yet released.
-    package static var outstanding: Int {
-        exported.load(ordering: .relaxed) - released.load(ordering: .relaxed)
-    }
+    func recordExport() { exported.add(1, ordering: .relaxed) }
+    func recordRelease() { released.add(1, ordering: .relaxed) }
+    func recordAbandoned() { abandoned.add(1, ordering: .relaxed) }
 
-    /// Structures a plugin neither released nor moved out before its callback returned (the
-    /// host released them).
-    package static var abandonedByPlugins: Int {
-        abandoned.load(ordering: .relaxed)
-    }
+    /// Structures (schemas and arrays, children included) exported.
+    package var exports: Int { exported.load(ordering: .relaxed) }
 
-    /// Release calls on a structure that was already released.
-    package static var secondReleases: Int {
-        releasedTwice.load(ordering: .relaxed)
-    }
+    /// Structures exported and not yet released.
+    package var outstanding: Int { exported.load(ordering: .relaxed) - released.load(ordering: .relaxed) }
+
+    /// Top-level structures the plugin neither released nor moved out before its callback
+    /// returned (the host released them).
+    package var abandonedByPlugin: Int { abandoned.load(ordering: .relaxed) }
+
+    /// Release calls, in the whole process, on a structure already released (it carries no
+    /// ledger by then).
+    package static let strayReleases = Atomic<Int>(0)
 }

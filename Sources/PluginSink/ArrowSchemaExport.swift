@@ -6,12 +6,13 @@ import FinkExport
 enum ArrowSchemaExport {
     /// Fills `base` with the schema of `table`; whoever holds `base` then owns it and must call
     /// its `release` once.
-    static func export(_ table: TableSchema, into base: UnsafeMutablePointer<ArrowSchema>) {
-        let storage = ExportStorage()
+    static func export(_ table: TableSchema, into base: UnsafeMutablePointer<ArrowSchema>, ledger: ArrowExportLedger) {
+        let storage = ExportStorage(ledger: ledger)
         let children = storage.buffer(of: UnsafeMutablePointer<ArrowSchema>?.self, count: table.fields.count)
         for (index, field) in table.fields.enumerated() {
             let child = storage.buffer(of: ArrowSchema.self, count: 1)
-            fill(child, format: format(of: field), name: field.name, metadata: metadata(of: field), flags: Int64(ARROW_FLAG_NULLABLE))
+            fill(child, format: format(of: field), name: field.name, metadata: metadata(of: field), flags: Int64(ARROW_FLAG_NULLABLE),
+                 storage: ExportStorage(ledger: ledger))
             children[index] = child
         }
         fill(base, format: "+s", name: table.name,
@@ -43,8 +44,7 @@ enum ArrowSchemaExport {
     private static func fill(_ schema: UnsafeMutablePointer<ArrowSchema>, format: String, name: String,
                              metadata: [(key: String, value: String)], flags: Int64,
                              children: UnsafeMutablePointer<UnsafeMutablePointer<ArrowSchema>?>? = nil, childCount: Int = 0,
-                             storage given: ExportStorage? = nil) {
-        let storage = given ?? ExportStorage()
+                             storage: ExportStorage) {
         let encoded = ArrowMetadata.encode(metadata).map { bytes -> UnsafePointer<CChar> in
             storage.copy(bytes).assumingMemoryBound(to: CChar.self)
         }
@@ -60,7 +60,8 @@ enum ArrowSchemaExport {
 private let releaseSchema: @convention(c) (UnsafeMutablePointer<ArrowSchema>?) -> Void = { schema in
     guard let schema else { return }
     guard schema.pointee.release != nil, let storage = schema.pointee.private_data else {
-        ArrowExportLedger.recordSecondRelease()
+        // Already released: nothing of it remains to say which writer it came from.
+        ArrowExportLedger.strayReleases.add(1, ordering: .relaxed)
         return
     }
     for index in 0 ..< Int(schema.pointee.n_children) {

@@ -6,9 +6,11 @@ import Glibc
 /// struct by copying its bytes.
 final class ExportStorage {
     private var allocations: [UnsafeMutableRawPointer] = []
+    private let ledger: ArrowExportLedger
 
-    init() {
-        ArrowExportLedger.recordExport()
+    init(ledger: ArrowExportLedger) {
+        self.ledger = ledger
+        ledger.recordExport()
     }
 
     /// Allocated bytes, owned until release (at least one byte, so a pointer is never NULL).
@@ -54,6 +56,6 @@ final class ExportStorage {
 
     deinit {
         for pointer in allocations { pointer.deallocate() }
-        ArrowExportLedger.recordRelease()
+        ledger.recordRelease()
     }
 }

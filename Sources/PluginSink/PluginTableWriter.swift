@@ -5,13 +5,15 @@ import Foundation
 /// A ``TableWriter`` that forwards each call of the contract to a plugin's callbacks: schemas
 /// and batches cross as Arrow C Data structures, failures come back as a status and a message
 /// in a buffer this writer owns.
-final class PluginTableWriter: TableWriter {
+package final class PluginTableWriter: TableWriter {
     private let plugin: LoadedPlugin
     private let format: String
     private let finalPath: String
     private let message = PluginMessageBuffer()
     private var handle: UnsafeMutableRawPointer?
     private var schema: TableSchema?
+    /// The Arrow structures handed to the plugin and released by it.
+    package let ledger = ArrowExportLedger()
 
     init(plugin: LoadedPlugin, format: String, finalPath: String) {
         self.plugin = plugin
@@ -53,7 +55,7 @@ final class PluginTableWriter: TableWriter {
         }
     }
 
-    func beginTable(_ schema: TableSchema) throws {
+    package func beginTable(_ schema: TableSchema) throws {
         guard let handle else { throw SinkError.callOrder("beginTable on a plugin writer that is not open") }
         // Names cross as C strings, which end at the first NUL.
         for name in [schema.name] + schema.fields.map(\.name) where name.utf8.contains(0) {
@@ -61,26 +63,26 @@ final class PluginTableWriter: TableWriter {
         }
         self.schema = schema
         var exported = ArrowSchema()
-        ArrowSchemaExport.export(schema, into: &exported)
-        defer { Self.reclaim(&exported) }
+        ArrowSchemaExport.export(schema, into: &exported, ledger: ledger)
+        defer { reclaim(&exported) }
         try call { callbacks.begin_table(handle, &exported, $0) }
     }
 
-    func write(_ batch: RecordBatch) throws {
+    package func write(_ batch: RecordBatch) throws {
         guard let handle else { throw SinkError.callOrder("write on a plugin writer that is not open") }
         var exported = ArrowArray()
         do {
-            try ArrowArrayExport.export(batch, into: &exported)
+            try ArrowArrayExport.export(batch, into: &exported, ledger: ledger)
         } catch {
             throw SinkError.valueNotHeld(format: format, table: batch.schema.name, column: error.column,
                                          value: "\(error.bytes) bytes of text in one batch",
                                          reason: "a plugin batch addresses text with 32-bit offsets")
         }
-        defer { Self.reclaim(&exported) }
+        defer { reclaim(&exported) }
         try call { callbacks.write_batch(handle, &exported, $0) }
     }
 
-    func endTable() throws -> TableWriteReport {
+    package func endTable() throws -> TableWriteReport {
         guard let handle, let schema else { throw SinkError.callOrder("endTable without beginTable") }
         var counts = [Int64](repeating: 0, count: schema.fields.count)
         var warnings = [CChar](repeating: 0, count: 16_384)
@@ -101,7 +103,7 @@ final class PluginTableWriter: TableWriter {
                                 warnings: text.split(separator: "\n").map { String($0) }.filter { !$0.isEmpty })
     }
 
-    func finish(provenance: Provenance) throws {
+    package func finish(provenance: Provenance) throws {
         guard let handle else { throw SinkError.callOrder("finish on a plugin writer that is not open") }
         var pairs = provenance.entries
         pairs.append(("provenance", String(decoding: provenance.jsonData(), as: UTF8.self)))
@@ -112,19 +114,19 @@ final class PluginTableWriter: TableWriter {
 
     /// Releases a structure the plugin neither released nor moved out during the call (a
     /// plugin bug the ledger counts), since this frame's copy of it is about to go away.
-    private static func reclaim(_ schema: inout ArrowSchema) {
+    private func reclaim(_ schema: inout ArrowSchema) {
         guard let release = schema.release else { return }
-        ArrowExportLedger.recordAbandoned()
+        ledger.recordAbandoned()
         release(&schema)
     }
 
-    private static func reclaim(_ array: inout ArrowArray) {
+    private func reclaim(_ array: inout ArrowArray) {
         guard let release = array.release else { return }
-        ArrowExportLedger.recordAbandoned()
+        ledger.recordAbandoned()
         release(&array)
     }
 
-    func close() {
+    package func close() {
         guard let handle else { return }
         self.handle = nil
         callbacks.destroy(handle)

@@ -27,6 +27,9 @@ extension InProcessHDF5 {
             // Many row groups (the smallest size), another codec, and 32-bit floats.
             SinkUnderTest(ParquetFormat(), reader: ParquetFileReader(),
                           options: ["floats=float32", "compression=snappy", "row-group-size=65536"]),
+            // A format loaded at run time: every check crosses the C ABI as Arrow arrays.
+            SinkUnderTest(Plugins.fits, reader: FITSFileReader()),
+            SinkUnderTest(Plugins.fits, reader: FITSFileReader(), options: ["floats=float32", "compression=gzip"]),
         ]
 
         /// Contract breaks the kit found that are not fixed yet, by check and sink: the failure

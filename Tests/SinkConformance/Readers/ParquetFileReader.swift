@@ -87,51 +87,7 @@ package struct ParquetFileReader: SinkFileReader {
                    "rows": table.num_rows, "values": columns}, sys.stdout, ensure_ascii=False)
         """#
 
-    static var python: String {
-        if let configured = ProcessInfo.processInfo.environment["FINK_EXPORT_PYTHON"] { return configured }
-        // Tests/SinkConformance/Readers/ParquetFileReader.swift → the package root.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".venv/bin/python").path
-    }
-
     private static func runPyarrow(on file: URL) throws -> Data {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw ReaderError(file, "no Python at \(python) to read Parquet with pyarrow: run scripts/bootstrap or set FINK_EXPORT_PYTHON")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, file.path]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read both pipes to the end before waiting, so a full pipe never blocks the child.
-        let errorData = ErrorCollector(errors.fileHandleForReading)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errorData.finish(), as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            throw ReaderError(file, "pyarrow could not read it: \(message)")
-        }
-        return data
-    }
-}
-
-/// Reads a pipe on another thread, so stdout and stderr drain at the same time.
-private final class ErrorCollector: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func finish() -> Data {
-        done.wait()
-        return data
+        try PythonScript.run(script, on: file, reading: "Parquet with pyarrow")
     }
 }
