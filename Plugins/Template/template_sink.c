@@ -15,8 +15,9 @@
  * this format has no place for it. Plugins/FITSSink reads it.
  *
  * The text: one header line of column names (unless header=false), then one line per row,
- * values separated by tabs; a null is an empty field; a backslash, tab, newline or carriage
- * return inside text is written as \\, \t, \n or \r, so every row stays on one line.
+ * values separated by tabs; a null is \N (as PostgreSQL and MySQL write it), so it differs
+ * from an empty string; a backslash, tab, newline or carriage return inside text is written
+ * as \\, \t, \n or \r, so every row stays on one line.
  */
 #include "fink_export_sink.h"
 
@@ -120,7 +121,10 @@ static int32_t template_write_batch(void* writer, struct ArrowArray* batch, stru
     for (int64_t c = 0; c < w->columns; c++) {
       const struct ArrowArray* column = batch->children[c];
       if (c > 0) fputc('\t', w->file);
-      if (!is_valid(column, row)) continue;
+      if (!is_valid(column, row)) {
+        fputs("\\N", w->file);
+        continue;
+      }
       switch (w->formats[c][0]) {
         case 'l': fprintf(w->file, "%" PRId64, ((const int64_t*)column->buffers[1])[row]); break;
         case 'i': fprintf(w->file, "%" PRId32, ((const int32_t*)column->buffers[1])[row]); break;
