@@ -7,7 +7,8 @@
  *
  * Finding. fink-export loads every file named libfink-export-sink-<anything>.so found in each
  * directory of FINK_EXPORT_PLUGIN_PATH (colon-separated), then in the directory of the
- * fink-export executable, with dlopen(RTLD_NOW | RTLD_LOCAL). It never unloads a plugin.
+ * fink-export executable and in ../lib/fink-export/plugins from it, with
+ * dlopen(RTLD_NOW | RTLD_LOCAL). It never unloads a plugin.
  *
  * Initialising. It then calls the one exported entry point:
  *
@@ -30,8 +31,8 @@
  *
  * Writing. For each output file the host calls, on one thread and in this order:
  *     open → (begin_table → write_batch … → end_table) per table → finish → destroy
- * destroy is also called after any failure, even when open failed part-way (with the writer
- * open set, or NULL). Different writers (files) may be called from different threads at
+ * destroy is also called after any failure, and after a failed open whenever open had set
+ * *writer (never with NULL). Different writers (files) may be called from different threads at
  * the same time, so a plugin keeps its state in the writer, not in globals.
  *
  * A plugin must:

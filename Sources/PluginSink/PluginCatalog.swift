@@ -3,18 +3,23 @@ import Foundation
 
 /// Where plugins are found and how they join the registry: every file named
 /// `libfink-export-sink-*.so` in each directory of the search path, then in the directory of
-/// the executable (where `swift build` puts the bundled plugins).
+/// the executable (where `swift build` puts the bundled plugins) and in
+/// `../lib/fink-export/plugins` from it (where `scripts/install` puts them).
 public enum PluginCatalog {
     /// The file names a plugin has: this prefix, anything, then ``fileSuffix``.
     public static let filePrefix = "libfink-export-sink-"
     /// See ``filePrefix``.
     public static let fileSuffix = ".so"
 
+    /// Where `scripts/install` puts plugins, relative to the executable's directory.
+    public static let installedDirectory = "../lib/fink-export/plugins"
+
     /// The directories to search, in order: those of `searchPath` (colon-separated, empty
-    /// entries skipped), then `executableDirectory`.
+    /// entries skipped), then `executableDirectory` and ``installedDirectory`` from it.
     public static func directories(searchPath: String?, executableDirectory: URL?) -> [URL] {
         let listed = (searchPath ?? "").split(separator: ":").map { URL(fileURLWithPath: String($0), isDirectory: true) }
-        return listed + (executableDirectory.map { [$0] } ?? [])
+        guard let executableDirectory else { return listed }
+        return listed + [executableDirectory, executableDirectory.appendingPathComponent(installedDirectory).standardized]
     }
 
     /// The directory holding the running executable.

@@ -283,4 +283,30 @@ struct PluginTests {
         let reclaimed = try Self.writeThrough(leakyFormat, in: try ScratchDirectory())
         #expect(reclaimed.abandonedByPlugin == 3 && reclaimed.outstanding == 0)
     }
+
+    @Test("the README's format table lists exactly the formats and extensions `fink-export formats` lists, the FITS plugin included")
+    func readmeAgreesWithFormats() throws {
+        let readme = try String(contentsOf: Plugins.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "### Formats\n").dropFirst().first)
+        var documented: [String: Set<String>] = [:]
+        for line in section.split(separator: "\n").prefix(while: { !$0.hasPrefix("For CSV") }) where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|")
+            let first = String(cells[0])
+            let ticked = first.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            documented[ticked[0]] = Set(ticked.dropFirst().filter { $0.hasPrefix(".") })
+        }
+        // The built formats only: no FINK_EXPORT_PLUGIN_PATH.
+        let formats = try CLI.run(["formats"], environment: ["FINK_EXPORT_PLUGIN_PATH": ""])
+        #expect(formats.status == 0 && formats.stderr.isEmpty, "\(formats.stderr)")
+        var listed: [String: Set<String>] = [:]
+        var current: String?
+        for line in formats.stdout.split(separator: "\n") {
+            if !line.hasPrefix(" ") { current = line.split(separator: " ").first.map(String.init) }
+            if line.hasPrefix("  extensions:"), let current {
+                listed[current] = Set(line.dropFirst("  extensions:".count).split(separator: " ").map(String.init))
+            }
+        }
+        #expect(listed["fits"] == [".fits", ".fit", ".fits.gz"])
+        #expect(documented == listed)
+    }
 }

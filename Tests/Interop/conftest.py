@@ -92,7 +92,7 @@ def exported(binaries, standin, tmp_path_factory):
     variants = {"csv": ["--format", "csv"], "jsonl": ["--format", "jsonl"], "sqlite": ["--format", "sqlite"],
                 "hdf5": ["--format", "hdf5"], "hdf5-features": ["--format", "hdf5", "--hdf5-layout", "features"],
                 "binary2": ["--format", "votable"], "tabledata": ["--format", "votable", "--votable-encoding", "tabledata"],
-                "parquet": ["--format", "parquet"]}
+                "parquet": ["--format", "parquet"], "fits": ["--format", "fits"]}
     for name, arguments in variants.items():
         out = tmp_path_factory.mktemp(name)
         # One-table formats write a directory; multi-table formats one file.

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable", "parquet"]
+FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable", "parquet", "fits"]
 
 
 def start_standin(bin_dir):
@@ -63,6 +63,11 @@ def rows(fmt, output):
         elif fmt == "parquet":
             import pyarrow.parquet as pq
             found[path.name] = pq.read_table(path).to_pylist()
+        elif fmt == "fits":
+            from astropy.io import fits
+            with fits.open(path) as hdus:
+                for hdu in hdus[1:]:
+                    found[f"{path.name}#{hdu.name}"] = hdu.data.tobytes()
         elif fmt == "hdf5":
             import h5py
             with h5py.File(path, "r") as h5:
