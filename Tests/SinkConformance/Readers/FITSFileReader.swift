@@ -47,7 +47,7 @@ package struct FITSFileReader: SinkFileReader {
                 throw ReaderError(file, "column \(columnNames[index].debugDescription) does not have \(rowCount) values")
             }
             for (row, cell) in cells.enumerated() {
-                rows[row].append(try value(cell, as: field.storage, file: file, where: "\(columnNames[index]) row \(row)"))
+                rows[row].append(try PythonScript.value(cell, as: field.storage, file: file, where: "\(columnNames[index]) row \(row)"))
             }
         }
         return ReadTable(name: name, columns: columnNames, rows: rows)
@@ -61,20 +61,6 @@ package struct FITSFileReader: SinkFileReader {
         case .boolean: return ["L"]
         case .text: return ["A"]
         }
-    }
-
-    private static func value(_ cell: JSONValue, as kind: StorageKind, file: URL, where place: String) throws -> ReadValue {
-        switch (cell, kind) {
-        case (.null, _): return .null
-        case (.number(let literal), .integer):
-            if let value = Int64(literal) { return .integer(value) }
-        case (.string(let bits), .real):
-            if let pattern = UInt64(bits, radix: 16) { return .realOrNull(Double(bitPattern: pattern)) }
-        case (.bool(let value), .boolean): return .bool(value)
-        case (.string(let text), .text): return .text(text)
-        default: break
-        }
-        throw ReaderError(file, "\(place): \(cell) is not a \(kind) value")
     }
 
     /// Prints a JSON list of the BINTABLE extensions: name, column names, TFORMs, row count

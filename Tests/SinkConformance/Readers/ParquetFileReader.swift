@@ -38,7 +38,7 @@ package struct ParquetFileReader: SinkFileReader {
                     throw ReaderError(file, "column \(columnNames[index].debugDescription) does not have \(rowCount) values")
                 }
                 for (row, cell) in cells.enumerated() {
-                    values[row].append(try Self.value(cell, as: field.storage, file: file, where: "\(columnNames[index]) row \(row)"))
+                    values[row].append(try PythonScript.value(cell, as: field.storage, file: file, where: "\(columnNames[index]) row \(row)"))
                 }
             }
             return ReadTable(name: schema.name, columns: columnNames, rows: values)
@@ -53,20 +53,6 @@ package struct ParquetFileReader: SinkFileReader {
         case .boolean: return ["bool"]
         case .text: return ["string"]
         }
-    }
-
-    private static func value(_ cell: JSONValue, as kind: StorageKind, file: URL, where place: String) throws -> ReadValue {
-        switch (cell, kind) {
-        case (.null, _): return .null
-        case (.number(let literal), .integer):
-            if let value = Int64(literal) { return .integer(value) }
-        case (.string(let bits), .real):
-            if let pattern = UInt64(bits, radix: 16) { return .realOrNull(Double(bitPattern: pattern)) }
-        case (.bool(let value), .boolean): return .bool(value)
-        case (.string(let text), .text): return .text(text)
-        default: break
-        }
-        throw ReaderError(file, "\(place): \(cell) is not a \(kind) value")
     }
 
     /// pyarrow's reading of `file` as JSON: names, Arrow types, row count, and the values

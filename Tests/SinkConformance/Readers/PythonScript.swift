@@ -1,3 +1,4 @@
+import FinkExport
 import Foundation
 
 /// Runs a reader written in Python on a file and returns what it printed: the kit reads the
@@ -35,6 +36,25 @@ enum PythonScript {
             throw ReaderError(file, "could not read \(reading): \(message)")
         }
         return data
+    }
+}
+
+extension PythonScript {
+    /// One cell of a script's JSON dump as the value of a `kind` column: integers as JSON
+    /// numbers, reals as 16 hex digits of their float64 bit pattern (so they compare bit for
+    /// bit), booleans, text, and null.
+    static func value(_ cell: JSONValue, as kind: StorageKind, file: URL, where place: String) throws -> ReadValue {
+        switch (cell, kind) {
+        case (.null, _): return .null
+        case (.number(let literal), .integer):
+            if let value = Int64(literal) { return .integer(value) }
+        case (.string(let bits), .real):
+            if let pattern = UInt64(bits, radix: 16) { return .realOrNull(Double(bitPattern: pattern)) }
+        case (.bool(let value), .boolean): return .bool(value)
+        case (.string(let text), .text): return .text(text)
+        default: break
+        }
+        throw ReaderError(file, "\(place): \(cell) is not a \(kind) value")
     }
 }
 
