@@ -17,6 +17,7 @@ struct ExportCommand: AsyncParsableCommand {
           fink-export --n 10 --columns i:objectId,i:jd,i:magpsf,d:anomaly_score --tables objects --output objects.jsonl
           fink-export --sample --format jsonl --output demo/
           fink-export --n 5000 --format hdf5 --output big.h5 --resume      # after an interruption
+          fink-export --n 5000 --format parquet --output out/ --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT
         """)
 
     @Option(help: ArgumentHelp("Fink API base URL (or set FINK_API_URL).", valueName: "url"))
@@ -37,6 +38,11 @@ struct ExportCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Tables to write: anomalies, objects or both.", valueName: "list"))
     var tables = "anomalies,objects"
+
+    @Option(help: ArgumentHelp("Export only shard K of N (0 ≤ K < N): the rows of the objects whose i:objectId hashes to K.",
+                               discussion: "Each shard's files are named with it (objects.shard-2-of-8.parquet); the N shards together hold the unsharded export, each row once.",
+                               valueName: "K/N"))
+    var shard: String?
 
     @Option(help: "Object ids per objects request.")
     var batchSize = 10
@@ -74,6 +80,7 @@ struct ExportCommand: AsyncParsableCommand {
         guard (0 ... 20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
         guard timeout > 0 && timeout <= 86_400 else { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
         if sample && apiURL != nil { throw ValidationError("--sample serves built-in data; drop --api-url") }
+        _ = try parsedShard()
         _ = try parseTables(tables)
         if !sample { _ = try baseURL() }
         do {
@@ -92,7 +99,7 @@ struct ExportCommand: AsyncParsableCommand {
                                     retryPolicy: RetryPolicy(retries: retries), timeout: timeout)
             let label = sample ? "built-in sample data (fink-standin, seed \(StandinDataset.Configuration().seed))" : nil
             let source = ExportSource.APISource(client: client, query: query(), batchSize: batchSize,
-                                                concurrency: concurrency, label: label)
+                                                concurrency: concurrency, label: label, shard: try parsedShard())
             return try output.pipeline(source: .api(source), tables: try parseTables(tables), columns: requestedColumns(),
                                        withUpperLimits: withUpperLimits,
                                        resume: resume, keepAnswers: keepAnswers)
@@ -111,6 +118,20 @@ struct ExportCommand: AsyncParsableCommand {
         guard sample else { return URLSessionTransport() }
         let api = StandinAPI(dataset: StandinDataset())
         return InProcessTransport { api.respond(to: $0) }
+    }
+
+    /// `--shard K/N`, checked.
+    private func parsedShard() throws -> Shard? {
+        guard let shard else { return nil }
+        let parts = shard.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
+            throw ValidationError("--shard takes K/N, such as 0/4 (shard K of N, counted from 0), not \"\(shard)\"")
+        }
+        guard count >= 1, count <= 1_000_000 else { throw ValidationError("--shard \(shard): N must be between 1 and 1000000") }
+        guard let parsed = Shard(index: index, count: count) else {
+            throw ValidationError("--shard \(shard): K must be between 0 and \(count - 1) (shards are counted from 0)")
+        }
+        return parsed
     }
 
     private func requestedColumns() -> [String]? {

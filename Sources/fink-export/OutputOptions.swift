@@ -73,8 +73,10 @@ struct OutputOptions: ParsableArguments {
     func pipeline(source: ExportSource, tables: [ExportTable], columns: [String]?, withUpperLimits: Bool = false,
                   resume: Bool = false, keepAnswers: Bool = false) throws -> ExportPipeline {
         let mapper = try SchemaMapper(options: mappingOptions(columns: columns, withUpperLimits: withUpperLimits))
+        var shard: Shard?
+        if case .api(let api) = source { shard = api.shard }
         let layout = try OutputLayout(path: output, formatName: format, optionAssignments: try optionAssignments(),
-                                      tables: tables, registry: .standard())
+                                      tables: tables, registry: .standard(), shard: shard)
         return try ExportPipeline(source: source, tables: tables, mapper: mapper, layout: layout,
                                   overwrite: overwrite, append: append, resume: resume, keepAnswers: keepAnswers)
     }

@@ -69,6 +69,8 @@ struct CLITests {
         ["--n", "99999999999999999999"], ["--format", "xlsx"],
         ["--format", "parquet", "--option", "compression=snappy", "--option", "compression-level=5"], ["--append", "--overwrite", "--format", "sqlite"],
         ["--append", "--format", "csv"], ["--batch-size", "0"], ["--concurrency", "1000"], ["--columns", "i:objectId,,i:jd"],
+        ["--format", "csv", "--shard", "3/3"], ["--format", "csv", "--shard", "-1/3"], ["--format", "csv", "--shard", "1/0"],
+        ["--format", "csv", "--shard", "2"], ["--format", "csv", "--shard", "a/b"], ["--format", "csv", "--shard", "1/2/3"],
     ])
     func refusedBeforeAnyRequest(arguments: [String]) throws {
         let (server, port, requests) = try Self.countingServer()

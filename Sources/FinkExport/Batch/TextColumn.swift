@@ -35,6 +35,12 @@ public struct TextColumn: Sendable, Equatable {
         offsets.append(bytes.count)
     }
 
+    /// Removes the last row.
+    public mutating func removeLast() {
+        offsets.removeLast()
+        bytes.removeSubrange(offsets[offsets.count - 1]...)
+    }
+
     /// The byte range of row `row` within ``bytes``.
     public func range(of row: Int) -> Range<Int> {
         offsets[row] ..< offsets[row + 1]

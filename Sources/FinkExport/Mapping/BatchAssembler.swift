@@ -50,7 +50,14 @@ package final class BatchAssembler: RecordHandler {
     @exclusivity(unchecked) var featureScratch: [Double] = []
 
     @exclusivity(unchecked) var rowsInBatch = 0
+    /// Records read, kept or not: the stamp of the current record, and row numbers in errors.
+    @exclusivity(unchecked) private var records = 0
     @exclusivity(unchecked) private var pendingProblem: (column: String, message: String)?
+    /// Lenient nulls of the current record, counted once it is kept.
+    @exclusivity(unchecked) private var pendingLenient: [String] = []
+    /// Which records to keep, by their object id (nil: all). Set before the first record;
+    /// a dropped record leaves no trace: no row, no count, no error of its values.
+    package var keepsObject: (@Sendable (String?) -> Bool)?
     @exclusivity(unchecked) private var rowsByObject: [String: Int] = [:]
     private var completed: [RecordBatch] = []
 
@@ -133,6 +140,7 @@ package final class BatchAssembler: RecordHandler {
     /// Starts a record.
     package func beginRecord() throws {
         pendingProblem = nil
+        if !pendingLenient.isEmpty { pendingLenient.removeAll(keepingCapacity: true) }
     }
 
     /// The slot of a key; a key first seen after the columns were fixed is an error.
@@ -145,10 +153,10 @@ package final class BatchAssembler: RecordHandler {
 
     /// Converts and appends one value of the current record.
     package func value(_ cell: Cell, slot: Int) throws {
-        guard stamps[slot] != stats.rows else {
-            throw MappingError.repeatedKey(table: table.rawValue, row: stats.rows + 1, column: sources[slot].name)
+        guard stamps[slot] != records else {
+            throw MappingError.repeatedKey(table: table.rawValue, row: records + 1, column: sources[slot].name)
         }
-        stamps[slot] = stats.rows
+        stamps[slot] = records
         let route = routes[slot]
         switch route.kind {
         case .scalar:
@@ -167,14 +175,20 @@ package final class BatchAssembler: RecordHandler {
 
     /// Completes the record: absent keys become nulls, a pending problem is thrown.
     package func endRecord() throws {
-        for slot in 0 ..< stamps.count where stamps[slot] != stats.rows {
+        for slot in 0 ..< stamps.count where stamps[slot] != records {
             appendMissing(slot: slot)
         }
+        records += 1
         let objectId = objectIdSlot.flatMap { builders[sources[$0].firstField]?.lastText }
+        if let keepsObject, !keepsObject(objectId) {
+            dropLastRecord()
+            return
+        }
         if let problem = pendingProblem {
-            throw MappingError.valueDoesNotFit(table: table.rawValue, row: stats.rows + 1, objectId: objectId,
+            throw MappingError.valueDoesNotFit(table: table.rawValue, row: records, objectId: objectId,
                                                column: problem.column, reason: problem.message)
         }
+        for column in pendingLenient { stats.lenientNulls[column, default: 0] += 1 }
         if let objectId {
             if let count = rowsByObject[objectId] {
                 rowsByObject[objectId] = count + 1
@@ -195,9 +209,19 @@ package final class BatchAssembler: RecordHandler {
     /// null when mapping is lenient.
     func problem(in column: String, _ message: String) throws {
         if mapper.options.lenient {
-            stats.lenientNulls[column, default: 0] += 1
+            pendingLenient.append(column)
         } else if pendingProblem == nil {
             pendingProblem = (column, message)
+        }
+    }
+
+    /// Takes the record just completed out of every column.
+    private func dropLastRecord() {
+        for source in sources {
+            if case .inferred(let column) = source.kind { column.removeLast() }
+        }
+        for builder in builders {
+            builder?.removeLast()
         }
     }
 

@@ -100,6 +100,20 @@ final class ColumnBuilder {
         return nil
     }
 
+    /// Removes the last appended row (a record an assembler's filter dropped).
+    func removeLast() {
+        switch type.storage {
+        case .integer: integers.removeLast()
+        case .real: reals.removeLast()
+        case .boolean: booleans.removeLast()
+        case .text: text.removeLast()
+        }
+        guard missingCount > 0 else { return }
+        if !validity.removeLast() { missingCount -= 1 }
+        // No null left: back to an empty validity, as markPresent expects.
+        if missingCount == 0 { validity.removeAll(keepingCapacity: true) }
+    }
+
     /// The text of the last appended row, if present (used for object ids in messages).
     var lastText: String? {
         guard type.storage == .text, text.count > 0, missingCount == 0 || validity.last == true else { return nil }

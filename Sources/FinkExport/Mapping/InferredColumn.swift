@@ -29,6 +29,11 @@ final class InferredColumn {
         cells.append(.null)
     }
 
+    /// Removes the last value (a record an assembler's filter dropped).
+    func removeLast() {
+        cells.removeLast()
+    }
+
     /// The narrowest type that holds every value seen: bool, long, double, array or string.
     func inferredType() -> ColumnType {
         var sawBool = false, sawInteger = false, sawReal = false, sawText = false, sawComposite = false

@@ -4,16 +4,19 @@ import Foundation
 extension ExportPipeline {
     /// Fetches (or loads) the anomaly answer and writes the anomalies table. The body is
     /// released on return, so it is not held through the objects step.
-    func exportAnomalies(_ fetcher: AnswerFetcher, requested: Int, into writers: WriterSet, meter: ExportMeter,
+    /// With a shard, only the rows of the shard's objects are kept (and so named for the
+    /// objects step).
+    func exportAnomalies(_ fetcher: AnswerFetcher, requested: Int, shard: Shard?, into writers: WriterSet, meter: ExportMeter,
                          provenance: inout ProvenanceBuilder) async throws -> TableLedger {
         let fetched = try await fetcher.anomalies()
         provenance.anomalyRequest = fetched.request
         let assembler = BatchAssembler(table: .anomalies, mapper: mapper)
+        if let shard { assembler.keepsObject = { shard.contains(objectId: $0) } }
         var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
         var ledger = TableLedger(table: .anomalies)
         try await copy(&reader, to: &ledger, writers: writers)
         try await close(&ledger, schema: try assembler.finish(), writers: writers)
-        if ledger.rows < requested { ledger.warn(.fewerAnomalies(received: ledger.rows, requested: requested)) }
+        if shard == nil, ledger.rows < requested { ledger.warn(.fewerAnomalies(received: ledger.rows, requested: requested)) }
         meter.answered(.anomalies, rows: ledger.rows, bytes: fetched.body.count)
         return ledger
     }

@@ -84,8 +84,8 @@ public struct ExportPipeline: Sendable {
             case .api(let api):
                 let fetcher = try makeFetcher(api, retries: meter.retries, notice: notice)
                 spool = fetcher.spool
-                let anomalies = try await exportAnomalies(fetcher, requested: api.query.count, into: writers, meter: meter,
-                                                          provenance: &provenance)
+                let anomalies = try await exportAnomalies(fetcher, requested: api.query.count, shard: api.shard, into: writers,
+                                                          meter: meter, provenance: &provenance)
                 ledgers.append(anomalies)
                 if tables.contains(.objects) {
                     ledgers.append(try await exportObjects(of: anomalies.objectIds, fetcher, api: api, into: writers,

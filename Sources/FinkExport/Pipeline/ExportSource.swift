@@ -22,11 +22,15 @@ public enum ExportSource: Sendable {
         /// Whether the API's own schema (`/api/v1/schema`) is read first, so a column the
         /// built-in catalogue lacks is typed from it before any row arrives.
         public var readsLiveSchema: Bool
+        /// The part of a split export this run makes: only rows of its objects are kept and
+        /// only its objects are asked for; nil for the whole export.
+        public var shard: Shard?
 
         /// Creates an API source.
         public init(client: FinkClient, query: FinkQuery, batchSize: Int = 10, concurrency: Int = 4, label: String? = nil,
-                    readsLiveSchema: Bool = true) {
+                    readsLiveSchema: Bool = true, shard: Shard? = nil) {
             self.readsLiveSchema = readsLiveSchema
+            self.shard = shard
             self.client = client
             self.query = query
             self.batchSize = batchSize

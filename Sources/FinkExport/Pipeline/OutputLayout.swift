@@ -14,10 +14,14 @@ public struct OutputLayout: Sendable {
     /// `path` names a directory when it ends in `/`, is an existing directory, or has no
     /// extension the format claims; two tables of a one-table format need a directory.
     ///
+    /// With a `shard`, each file name carries it before the extension (`objects.shard-2-of-8.parquet`,
+    /// `fink.shard-2-of-8.sqlite`), so the shards of one export can share a directory and be read
+    /// back with one glob.
+    ///
     /// - Throws: a ``SinkError`` of the usage kind when the format cannot be told or the layout
     ///   cannot hold the tables.
     public init(path: String, formatName: String?, optionAssignments: [String], tables: [ExportTable],
-                registry: SinkRegistry) throws {
+                registry: SinkRegistry, shard: Shard? = nil) throws {
         let byExtension = registry.format(forPath: path)
         let format: any SinkFormat
         if let formatName {
@@ -43,20 +47,30 @@ public struct OutputLayout: Sendable {
             throw SinkError.extensionMismatch(path: path, extensionFormat: other.format.descriptor.name, format: descriptor.name)
         }
 
+        /// `base.ext`, or `base.shard-K-of-N.ext`.
+        func name(_ base: String, _ ext: String) -> String {
+            shard.map { "\(base).\($0.fileLabel).\(ext)" } ?? "\(base).\(ext)"
+        }
         var files: [ExportTable: URL] = [:]
         if directoryMode {
             let directory = URL(fileURLWithPath: path, isDirectory: true)
             let ext = format.fileExtension(options: options)
             if descriptor.capabilities.tablesPerFile == .many {
-                files = Dictionary(uniqueKeysWithValues: tables.map { ($0, directory.appendingPathComponent("export.\(ext)")) })
+                files = Dictionary(uniqueKeysWithValues: tables.map { ($0, directory.appendingPathComponent(name("export", ext))) })
             } else {
-                files = Dictionary(uniqueKeysWithValues: tables.map { ($0, directory.appendingPathComponent("\($0.rawValue).\(ext)")) })
+                files = Dictionary(uniqueKeysWithValues: tables.map { ($0, directory.appendingPathComponent(name($0.rawValue, ext))) })
             }
         } else {
             if tables.count > 1 && descriptor.capabilities.tablesPerFile == .one {
                 throw SinkError.oneTablePerFile(format: descriptor.name, tables: tables.map(\.rawValue))
             }
-            let file = URL(fileURLWithPath: path)
+            var file = URL(fileURLWithPath: path)
+            if let byExtension {
+                // The claimed extension as the user wrote it (its case kept), the shard before it.
+                let last = file.lastPathComponent
+                let cut = last.index(last.endIndex, offsetBy: -(byExtension.extension.count + 1))
+                file = file.deletingLastPathComponent().appendingPathComponent(name(String(last[..<cut]), String(last[last.index(after: cut)...])))
+            }
             files = Dictionary(uniqueKeysWithValues: tables.map { ($0, file) })
         }
         self.format = format

@@ -74,6 +74,16 @@ public struct Provenance: Sendable, Codable, Equatable {
         }
     }
 
+    /// Which part of a split export an output holds.
+    public struct ShardRecord: Sendable, Codable, Equatable {
+        /// The shard, from 0.
+        public var index: Int
+        /// How many shards the export was split into.
+        public var count: Int
+        /// How rows were assigned to shards.
+        public var rule: String
+    }
+
     /// The tool.
     public var tool = "fink-export"
     /// The tool's version.
@@ -104,6 +114,8 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var warnings: [String] = []
     /// The API's schema, for an export from the API; nil for converted files.
     public var liveSchema: LiveSchemaRecord?
+    /// The shard this output holds, for a split export; nil for a whole one.
+    public var shard: ShardRecord?
 
     /// Creates a record of an export from `source` started at `exportedAt`; set the rest by name.
     public init(source: String, exportedAt: String) {
@@ -137,6 +149,10 @@ public struct Provenance: Sendable, Codable, Equatable {
         if let liveSchema {
             entries.append(("live_schema", liveSchema.used ? "used: \(liveSchema.url)" : "not read: \(liveSchema.failure ?? "")"))
             entries.append(("live_schema_columns", json(liveSchema.columnsAdded)))
+        }
+        if let shard {
+            entries.append(("shard", "\(shard.index)/\(shard.count)"))
+            entries.append(("shard_rule", shard.rule))
         }
         for table in tables { entries.append(("rows_\(table.name)", String(table.rows))) }
         for table in tables {

@@ -6,6 +6,7 @@ struct ProvenanceBuilder {
     private let startedAt: Date
     private var source = ""
     private var anomaliesRequested: Int?
+    private var shard: Shard?
     var anomalyRequest: RequestRecord?
     var objectsRequest: RequestRecord?
     var objectsRequestCount = 0
@@ -19,6 +20,7 @@ struct ProvenanceBuilder {
     mutating func recordSource(_ api: ExportSource.APISource) {
         source = api.label
         anomaliesRequested = api.query.count
+        shard = api.shard
     }
 
     mutating func recordSource(_ files: [ExportTable: URL]) {
@@ -34,6 +36,7 @@ struct ProvenanceBuilder {
         provenance.objectsRequestCount = objectsRequestCount
         provenance.anomaliesRequested = anomaliesRequested
         provenance.liveSchema = liveSchema
+        provenance.shard = shard.map { Provenance.ShardRecord(index: $0.index, count: $0.count, rule: Shard.rule) }
         provenance.schemaVersion = mapper.catalogue.version
         provenance.featureNames = mapper.catalogue.features.map(\.name)
         provenance.nameStyle = mapper.options.nameStyle.rawValue
