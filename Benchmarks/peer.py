@@ -80,6 +80,17 @@ def write_votable(frame, path):
     table.write(path, format="votable", tabledata_format="binary2", overwrite=True)
 
 
+def write_fits(frame, path):
+    # astropy's FITS writer refuses text outside ASCII, so the usual code replaces it first.
+    from astropy.table import Table
+    table = Table.from_pandas(frame)
+    for name in table.colnames:
+        if table[name].dtype.kind == "U":
+            values = np.ma.filled(table[name], "")
+            table[name] = [value.encode("ascii", "replace").decode() for value in values]
+    table.write(path, format="fits", overwrite=True)
+
+
 def write_parquet(frame, path):
     # The same codec and level as fink-export's default.
     frame.to_parquet(path, engine="pyarrow", compression="zstd", compression_level=3, index=False)
@@ -92,6 +103,7 @@ WRITERS = {
     "hdf5": lambda frame, out: write_hdf5(frame, os.path.join(out, "objects.h5")),
     "votable": lambda frame, out: write_votable(frame, os.path.join(out, "objects.vot")),
     "parquet": lambda frame, out: write_parquet(frame, os.path.join(out, "objects.parquet")),
+    "fits": lambda frame, out: write_fits(frame, os.path.join(out, "objects.fits")),
 }
 
 

@@ -9,6 +9,7 @@ Prints one table per format (wall time, rows/s, MB/s of API JSON, peak RSS, peer
     .venv/bin/python Benchmarks/run.py --rows 100k            # builds release first
     .venv/bin/python Benchmarks/run.py --rows 3k --bin-dir "$(swift build --show-bin-path)" --smoke
     .venv/bin/python Benchmarks/run.py --rows 100k --compare-bin-dir ../base/.build/release --compare-label "before"
+    .venv/bin/python Benchmarks/run.py --rows 100k --instructions      # plus instructions per row (valgrind)
 
 With --compare-bin-dir, another build of fink-export (an earlier commit, built in release) runs
 right after ours on every format and on parse + map, in the same run, so a change is judged
@@ -28,7 +29,7 @@ import time
 import requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable", "parquet"]
+FORMATS = ["csv", "jsonl", "sqlite", "hdf5", "votable", "parquet", "fits"]
 MEAN_ALERTS = 375  # log-uniform light curves of 10..2000 alerts
 
 
@@ -108,6 +109,61 @@ def parquet_writers(bin_dir, bodies):
     return {"rows": len(frame), "pyarrow": best, "ours": ours["seconds"], "ours_rows": ours["rows"]}
 
 
+def instructions(command):
+    """Instructions the command executes, counted by valgrind's callgrind (the machine has no
+    hardware counters for perf stat): exact and repeatable, so a change shows on a noisy machine."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed under callgrind: {' '.join(command)}\n{result.stderr[-2000:]}")
+    match = re.search(r"Collected : (\d+)", result.stderr)
+    return int(match.group(1)), result.stdout
+
+
+def leading_records(body, cap_bytes):
+    """The JSON array `body` cut after the last whole record within cap_bytes (at least one), as
+    the API wrote it: the records' bytes are kept, not re-encoded."""
+    depth, in_string, escaped, end = 0, False, False, None
+    for index, byte in enumerate(body):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+            if depth == 1 and byte == 0x7D:
+                end = index + 1
+                if end >= cap_bytes:
+                    break
+    return body[:end] + b"]" if end else body
+
+
+def instruction_counts(bin_dir, bodies, formats, cap_bytes, work):
+    """Instructions per row of parse + map, and of each sink's write step, on the first records
+    of the saved answers (about cap_bytes). Each is the difference between a run doing the work
+    twice and one doing it once, so start-up, reading the file and (for sinks) parsing cancel out."""
+    sample = work / "instruction-sample.json"
+    sample.write_bytes(leading_records(sorted(bodies.iterdir())[0].read_bytes(), cap_bytes))
+    files = [str(sample)]
+    counts = {}
+    once, out = instructions([str(bin_dir / "parse-map-bench"), *files, "--repeat", "1"])
+    twice, _ = instructions([str(bin_dir / "parse-map-bench"), *files, "--repeat", "2"])
+    rows = json.loads(out)["rows"]
+    counts["parse + map"] = (twice - once) / rows
+    for fmt in formats:
+        once, out = instructions([str(bin_dir / "sink-write-bench"), *files, "--format", fmt, "--repeat", "1"])
+        twice, _ = instructions([str(bin_dir / "sink-write-bench"), *files, "--format", fmt, "--repeat", "2"])
+        counts[f"{fmt} write"] = (twice - once) / rows
+    return {"rows": rows, "bytes": sample.stat().st_size, "per_row": counts}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=scale, default=scale("10k"), help="about how many alerts to export (10k, 100k, 1M)")
@@ -122,6 +178,11 @@ def main():
     parser.add_argument("--compare-bin-dir", type=pathlib.Path,
                         help="another fink-export build (its fink-export and parse-map-bench) to run beside ours")
     parser.add_argument("--compare-label", default="before", help="how the other build is named in the table")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions per row (valgrind callgrind) of parse + map and of each sink's write step")
+    parser.add_argument("--instruction-bytes", type=scale, default=scale("8m"),
+                        help="bytes of saved answers the instruction counts run on (default 8m)")
+    parser.add_argument("--instruction-formats", help="the sinks whose write step is counted (default: --formats)")
     args = parser.parse_args()
     formats = args.formats.split(",")
 
@@ -144,6 +205,8 @@ def main():
         parsed = parse_map(bin_dir, bodies)
         writers_alone = parquet_writers(bin_dir, bodies) if "parquet" in formats and not args.no_peer else None
         compared_parse = parse_map(args.compare_bin_dir, bodies) if args.compare_bin_dir else None
+        counted = (instruction_counts(bin_dir, bodies, (args.instruction_formats or args.formats).split(","), args.instruction_bytes, work)
+                   if args.instructions else None)
         results = {}
         builds = [("ours", bin_dir)] + ([("compared", args.compare_bin_dir)] if args.compare_bin_dir else [])
         for fmt in formats:
@@ -203,6 +266,11 @@ def main():
     if peer:
         lines += ["", "¹ The peer fetches and parses once and then runs every writer in one process; its peak RSS is that "
                   f"process's, and its time for a format is fetch + parse ({peer['fetch_parse_seconds']:.1f} s) + that writer."]
+    if counted:
+        lines += ["", f"Instructions per row (callgrind, {counted['rows']:,} rows of {counted['bytes'] / 1e6:.1f} MB of saved answers; "
+                  "the same on every run of a build, so a change shows whatever the machine's load):", "",
+                  "| step | instructions per row |", "|---|---:|"]
+        lines += [f"| {step} | {count:,.0f} |" for step, count in counted["per_row"].items()]
     if args.smoke:
         lines += ["", "(smoke run: debug build or tiny scale; figures are not meaningful)"]
     text = "\n".join(lines)

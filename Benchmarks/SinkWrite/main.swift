@@ -9,6 +9,7 @@ import Foundation
 import HDF5Sink
 import JSONLinesSink
 import ParquetSink
+import PluginSink
 import SQLiteSink
 import VOTableSink
 
@@ -31,7 +32,12 @@ guard !paths.isEmpty else {
 }
 
 do {
-    let registry = try SinkRegistry([CSVFormat(), JSONLinesFormat(), SQLiteFormat(), HDF5Format(), VOTableFormat(), ParquetFormat()])
+    var registry = try SinkRegistry([CSVFormat(), JSONLinesFormat(), SQLiteFormat(), HDF5Format(), VOTableFormat(), ParquetFormat()])
+    // The plugins beside this executable too (the FITS sink), as fink-export finds them.
+    for failure in PluginCatalog.register(from: PluginCatalog.directories(searchPath: nil, executableDirectory: PluginCatalog.executableDirectory),
+                                          into: &registry) {
+        FileHandle.standardError.write(Data("sink-write-bench: warning: \(failure)\n".utf8))
+    }
     guard let format = registry.format(named: formatName) else { throw SinkError.unknownFormat(formatName, known: registry.names) }
     let checked = try SinkOptions(options, specs: format.descriptor.options, format: formatName)
     try format.validate(options: checked)
