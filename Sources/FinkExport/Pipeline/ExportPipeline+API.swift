@@ -44,7 +44,8 @@ extension ExportPipeline {
         let schema = try assembler.finish()
         if let plan = assembler.plan, batches.count > 1 {
             let parsing = WorkSlots.besideWriter()
-            try await OrderedFetch.run(1 ..< batches.count, concurrency: api.concurrency, job: { index in
+            try await OrderedFetch.run(1 ..< batches.count, concurrency: api.concurrency, byteBudget: api.answerBytesInFlight,
+                                       weight: { $0.bytes }, job: { index in
                 let fetched = try await fetcher.objects(index, of: batches)
                 return try await parsing.run {
                     var reader = try AnswerReader(body: fetched.body, source: .objectsAnswer(index: index, count: batches.count),

@@ -25,6 +25,10 @@ public enum ExportSource: Sendable {
         /// The part of a split export this run makes: only rows of its objects are kept and
         /// only its objects are asked for; nil for the whole export.
         public var shard: Shard?
+        /// Bytes of objects answers (their JSON) held at once, received or being fetched: the next
+        /// request waits while the answers not yet written, plus one largest answer per request in
+        /// flight, would pass it. Requests in flight stay within ``concurrency`` too.
+        public var answerBytesInFlight: Int = 96_000_000
 
         /// Creates an API source.
         public init(client: FinkClient, query: FinkQuery, batchSize: Int = 10, concurrency: Int = 4, label: String? = nil,
