@@ -97,8 +97,9 @@ public struct ExportPipeline: Sendable {
                 provenance.recordSource(files)
             }
             let record = provenance.build(ledgers)
-            try await writers.finish(provenance: record)
-            spool?.remove()
+            // The kept answers go before the renames: a kill after them then finds the export
+            // complete, and a kill before them an export that --resume starts over.
+            try await writers.finish(provenance: record, beforeCommit: { spool?.remove() })
             return ExportSummary(ledgers: ledgers, files: layout.files, meter: meter, provenance: record)
         } catch {
             await writers.abandon()

@@ -75,14 +75,17 @@ package final class WriterSet: @unchecked Sendable {
         }
     }
 
-    /// Finishes and closes every file, then renames them into place.
-    package func finish(provenance: Provenance) async throws {
+    /// Finishes and closes every file, runs `beforeCommit`, then renames them into place.
+    /// The renames are the last step of an export: what must be undone or cleaned up goes in
+    /// `beforeCommit`, so that a process killed after them leaves only complete outputs.
+    package func finish(provenance: Provenance, beforeCommit: () -> Void = {}) async throws {
         try await thread.perform { [self] in
             try rethrowFailure()
             for writer in files { try run(.finish, table: nil) { try writer.finish(provenance: provenance) } }
             for writer in files { writer.close() }
         }
         thread.stop()
+        beforeCommit()
         try staging.commit()
     }
 

@@ -87,6 +87,8 @@ package final class OutputStaging: @unchecked Sendable {
                 throw SinkError.stagedFileMissing(staged: file.staging.path, path: file.final.path)
             }
         }
+        // Scratch first: the renames are the last step, so a kill after them leaves no trace.
+        removeScratch()
         for file in files {
             // rename(2) replaces atomically; FileManager.moveItem refuses an existing target.
             guard rename(file.staging.path, file.final.path) == 0 else {
@@ -96,7 +98,6 @@ package final class OutputStaging: @unchecked Sendable {
             }
         }
         lock.withLock { staged.removeAll() }
-        removeScratch()
     }
 
     /// Removes staged files of `finalURL` left by processes that no longer run (a killed
