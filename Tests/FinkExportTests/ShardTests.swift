@@ -69,6 +69,10 @@ struct ShardTests {
         }
         let meta = try String(contentsOf: scratch.path("shards/objects.shard-1-of-3.csv.meta.json"), encoding: .utf8)
         #expect(meta.contains("\"shard\" : {") && meta.contains("\"count\" : 3") && meta.contains("\"index\" : 1"))
+        // A shard holds fewer anomalies than asked for by design: only the API sending fewer is worth a warning.
+        #expect(!meta.contains("fewer than the"), "no shortfall warning when the API sent all that was asked")
+        let short = try CLI.run(["--sample", "--n", "500", "--format", "csv", "-o", scratch.path("short").path + "/", "--shard", "1/3"])
+        #expect(short.status == 0 && short.stderr.contains("500"), "the API's shortfall is reported by a shard too: \(short.stderr)")
     }
 
     @Test("a record of another shard leaves no trace: no row, no null, no lenient count, no inferred value, no error")

@@ -51,7 +51,7 @@ package final class BatchAssembler: RecordHandler {
 
     @exclusivity(unchecked) var rowsInBatch = 0
     /// Records read, kept or not: the stamp of the current record, and row numbers in errors.
-    @exclusivity(unchecked) private var records = 0
+    @exclusivity(unchecked) package private(set) var records = 0
     @exclusivity(unchecked) private var pendingProblem: (column: String, message: String)?
     /// Lenient nulls of the current record, counted once it is kept.
     @exclusivity(unchecked) private var pendingLenient: [String] = []

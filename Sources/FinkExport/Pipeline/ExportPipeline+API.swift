@@ -16,7 +16,8 @@ extension ExportPipeline {
         var ledger = TableLedger(table: .anomalies)
         try await copy(&reader, to: &ledger, writers: writers)
         try await close(&ledger, schema: try assembler.finish(), writers: writers)
-        if shard == nil, ledger.rows < requested { ledger.warn(.fewerAnomalies(received: ledger.rows, requested: requested)) }
+        // The answer's records, those of other shards included: what the API sent.
+        if assembler.records < requested { ledger.warn(.fewerAnomalies(received: assembler.records, requested: requested)) }
         meter.answered(.anomalies, rows: ledger.rows, bytes: fetched.body.count)
         return ledger
     }
