@@ -71,11 +71,16 @@ let package = Package(
                             // DWARF 4: valgrind 3.19 (Debian bookworm) cannot read the DWARF 5 clang writes.
                             .unsafeFlags(["-Wall", "-Wextra", "-gdwarf-4"])]),
 
+        // The registry of this build: every built-in sink, then the plugins found at run time.
+        .target(name: "StandardSinks", dependencies: [
+            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "PluginSink",
+        ], path: "Sources/StandardSinks"),
+
         // A Fink-compatible API over a seeded dataset: used by --sample, tests and benchmarks.
         .target(name: "FinkStandin", dependencies: ["FinkExport"], path: "Sources/FinkStandin"),
 
         .executableTarget(name: "fink-export", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "PluginSink", "FinkStandin", "CMalloc",
+            "FinkExport", "StandardSinks", "PluginSink", "FinkStandin", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/fink-export"),
         .executableTarget(name: "fink-standin", dependencies: [
@@ -86,9 +91,7 @@ let package = Package(
         // Parse + map throughput on one core (Benchmarks/run.py reports it).
         .executableTarget(name: "parse-map-bench", dependencies: ["FinkExport"], path: "Benchmarks/ParseMap"),
         // One sink's write step alone, over batches parsed beforehand (Benchmarks/run.py).
-        .executableTarget(name: "sink-write-bench", dependencies: [
-            "FinkExport", "CSVSink", "JSONLinesSink", "SQLiteSink", "HDF5Sink", "VOTableSink", "ParquetSink", "PluginSink",
-        ], path: "Benchmarks/SinkWrite"),
+        .executableTarget(name: "sink-write-bench", dependencies: ["FinkExport", "StandardSinks"], path: "Benchmarks/SinkWrite"),
 
         // libFuzzer targets (scripts/fuzz); in a normal build, tools that replay saved inputs.
         .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),

@@ -3,15 +3,9 @@
 // N), and prints JSON. Set beside the Python writer on the same rows by Benchmarks/run.py.
 //
 //   sink-write-bench FILE... --format parquet [--option name=value]... [--repeat N]
-import CSVSink
 import FinkExport
 import Foundation
-import HDF5Sink
-import JSONLinesSink
-import ParquetSink
-import PluginSink
-import SQLiteSink
-import VOTableSink
+import StandardSinks
 
 var paths: [String] = []
 var formatName = "parquet"
@@ -32,10 +26,9 @@ guard !paths.isEmpty else {
 }
 
 do {
-    var registry = try SinkRegistry([CSVFormat(), JSONLinesFormat(), SQLiteFormat(), HDF5Format(), VOTableFormat(), ParquetFormat()])
-    // The plugins beside this executable too (the FITS sink), as fink-export finds them.
-    for failure in PluginCatalog.register(from: PluginCatalog.directories(searchPath: nil, executableDirectory: PluginCatalog.executableDirectory),
-                                          into: &registry) {
+    // The formats fink-export has, plugins beside this executable included (the FITS sink).
+    let (registry, failures) = SinkRegistry.standard(pluginSearchPath: nil)
+    for failure in failures {
         FileHandle.standardError.write(Data("sink-write-bench: warning: \(failure)\n".utf8))
     }
     guard let format = registry.format(named: formatName) else { throw SinkError.unknownFormat(formatName, known: registry.names) }
