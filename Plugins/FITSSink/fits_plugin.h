@@ -43,12 +43,12 @@ struct fits_table {
   int64_t column_count;
   struct fits_column* columns;
   int64_t rows;
-  int64_t spool_start, spool_end; /* byte range of its batches in the spool */
+  int64_t spool_start; /* where its batches start in the spool */
 };
 
 struct fits_writer {
   char* staging_path;
-  char* scratch_path;
+  char* spool_path;  /* the spool file, in the host's scratch directory */
   int gzip;
   int float32;
   FILE* spool;

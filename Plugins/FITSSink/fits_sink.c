@@ -45,12 +45,12 @@ static int32_t fits_open(const struct FinkExportSinkOpenArgs* args, void** out, 
   w->float32 = floats != NULL && strcmp(floats, "float32") == 0;
   w->staging_path = strdup(args->staging_path);
   size_t room = strlen(args->scratch_directory) + 32;
-  w->scratch_path = malloc(room);
-  if (w->staging_path == NULL || w->scratch_path == NULL) return out_of_memory(error);
-  snprintf(w->scratch_path, room, "%s/rows.spool", args->scratch_directory);
+  w->spool_path = malloc(room);
+  if (w->staging_path == NULL || w->spool_path == NULL) return out_of_memory(error);
+  snprintf(w->spool_path, room, "%s/rows.spool", args->scratch_directory);
   /* Created now, beside the output: a directory that cannot be written fails before any
    * data is fetched. */
-  w->spool = fopen(w->scratch_path, "w+b");
+  w->spool = fopen(w->spool_path, "w+b");
   if (w->spool == NULL) {
     return fink_export_sink_set_error(error, FINK_EXPORT_SINK_ERROR_OUTPUT, "cannot create a scratch file beside the output: %s",
                                       strerror(errno));
@@ -133,7 +133,6 @@ static int32_t fits_end_table(void* writer, struct FinkExportSinkTableReport* re
   if (fflush(w->spool) != 0) {
     return fink_export_sink_set_error(error, FINK_EXPORT_SINK_ERROR_OUTPUT, "writing the scratch file failed: %s", strerror(errno));
   }
-  t->spool_end = w->spool_size;
   fits_choose_null_values(t);
   int64_t escaped = 0, escaped_columns = 0;
   for (int64_t i = 0; i < t->column_count; i++) {
@@ -187,10 +186,10 @@ static int32_t fits_finish(void* writer, const struct FinkExportSinkKeyValue* pr
     return fink_export_sink_set_error(error, FINK_EXPORT_SINK_ERROR_OUTPUT, "writing the scratch file failed: %s", strerror(errno));
   }
   if (!w->gzip) return fits_write_file(w, w->staging_path, provenance, count, error);
-  size_t room = strlen(w->scratch_path) + 16;
+  size_t room = strlen(w->spool_path) + 16;
   char* plain = malloc(room);
   if (plain == NULL) return out_of_memory(error);
-  snprintf(plain, room, "%s.fits", w->scratch_path);
+  snprintf(plain, room, "%s.fits", w->spool_path);
   int32_t status = fits_write_file(w, plain, provenance, count, error);
   if (status == FINK_EXPORT_SINK_OK) status = gzip_file(plain, w->staging_path, error);
   remove(plain);
@@ -217,7 +216,7 @@ static void fits_destroy(void* writer) {
   }
   free(w->tables);
   free(w->staging_path);
-  free(w->scratch_path);
+  free(w->spool_path);
   free(w);
 }
 

@@ -10,8 +10,8 @@
 #include <string.h>
 
 static int32_t spool_error(struct FinkExportSinkError* error) {
-  return fink_export_sink_set_error(error, FINK_EXPORT_SINK_ERROR_OUTPUT, "writing the scratch file in %s failed: %s",
-                                    "the output's directory", strerror(errno));
+  return fink_export_sink_set_error(error, FINK_EXPORT_SINK_ERROR_OUTPUT,
+                                    "writing the scratch file in the output's directory failed: %s", strerror(errno));
 }
 
 static int put(struct fits_writer* w, const void* bytes, size_t count) {
