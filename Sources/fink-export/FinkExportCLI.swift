@@ -9,6 +9,10 @@ struct FinkExportCLI: AsyncParsableCommand {
         commandName: "fink-export",
         abstract: "Export the Fink broker's anomaly data into CSV, JSON Lines, SQLite, HDF5, VOTable and Parquet datasets.",
         discussion: """
+        Without a subcommand, fink-export runs export, e.g. fink-export --n 100 --format parquet --output out/. \
+        Its options (--n, --start-date, --stop-date, --columns, --tables, --format, --output, --with-upper-limits, --shard, --resume, --sample and more) are listed by 'fink-export help export'. \
+        Sinks loaded as plugins (FITS) are listed by 'fink-export formats'.
+
         Exit codes: 0 success (columns --check: 1 when the catalogue and the API's schema differ), 64 usage, 65 data, 69 network/API, 70 internal, 73 output, 130 interrupted.
         """,
         version: FinkExportVersion.current,

@@ -271,6 +271,9 @@ struct CLITests {
         #expect(columns.stdout.contains("stetson_K"))
         let help = try CLI.run(["--help"])
         #expect(help.stdout.contains("Exit codes"))
+        // The root help is where a new user looks first: it names export's options and where to read them.
+        #expect(help.stdout.contains("--with-upper-limits"))
+        #expect(help.stdout.contains("fink-export help export"))
     }
 }
 

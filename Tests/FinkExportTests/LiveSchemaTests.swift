@@ -82,7 +82,7 @@ extension InProcessHDF5 {
                                          registry: try SinkRegistry(sinks.map(\.format))))
         }
 
-        @Test("the late column is there from the first row, typed float, with every value", arguments: 0 ..< 6)
+        @Test("the late column is there from the first row, typed float, with every value", arguments: EveryFormat.indices)
         func everyFormat(_ index: Int) async throws {
             let (_, file, reader) = Self.sinks[index]
             let (harness, ids) = try Self.harness()

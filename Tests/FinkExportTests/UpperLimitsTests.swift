@@ -9,7 +9,7 @@ extension InProcessHDF5 {
     struct UpperLimitsTests {
         static let sinks = EveryFormat.sinks
 
-        @Test("an export with upper limits equals the stand-in's dataset with its extra rows", arguments: 0 ..< 6)
+        @Test("an export with upper limits equals the stand-in's dataset with its extra rows", arguments: EveryFormat.indices)
         func everyFormat(_ index: Int) async throws {
             let (format, file, reader) = Self.sinks[index]
             let harness = try StandinHarness(objects: 6, maxAlerts: 40)
@@ -34,16 +34,23 @@ extension InProcessHDF5 {
             #expect(table.columns == schema.fields.map(\.name))
             #expect(table.rows.count == expected.count)
 
+            // A value read as null passes only as far as the writer counted values it could not
+            // hold (JSON's infinities, FITS's empty strings), as in the conformance kit.
+            let reportedNulls = summary.provenance.table("objects")?.unrepresentableAsNull ?? [:]
             var cache: [Int: [StandinValue]] = [:]
             var mismatches = 0
+            var nulled: [String: Int] = [:]
             for (row, (object, alert)) in zip(table.rows, expected) {
                 for (position, field) in schema.fields.enumerated() {
                     let want = Self.asWritten(harness.expectedValue(field, object: object, alert: alert, row: &cache), field, format)
                     let got = Value(row[position])
-                    if got != want {
-                        mismatches += 1
-                        if mismatches <= 5 { Issue.record("\(file) object \(object) alert \(alert) \(field.name): got \(got), want \(want)") }
+                    guard got != want else { continue }
+                    if got == .null && nulled[field.name, default: 0] < reportedNulls[field.name, default: 0] {
+                        nulled[field.name, default: 0] += 1
+                        continue
                     }
+                    mismatches += 1
+                    if mismatches <= 5 { Issue.record("\(file) object \(object) alert \(alert) \(field.name): got \(got), want \(want)") }
                 }
             }
             #expect(mismatches == 0)
@@ -57,11 +64,9 @@ extension InProcessHDF5 {
             #expect(summary.provenance.table("objects")?.rowsByKind == kinds)
         }
 
-        /// What the format can hold of a value: JSON has no infinity (written null and counted);
-        /// VOTable stores Fink's 32-bit floats in 32 bits.
+        /// What the format holds of a value: VOTable stores Fink's 32-bit floats in 32 bits.
         static func asWritten(_ value: Value, _ field: Field, _ format: any SinkFormat) -> Value {
             guard case .real(let real) = value else { return value }
-            if format.descriptor.name == "jsonl" && real.isInfinite { return .null }
             if format.descriptor.name == "votable" && field.bitWidth == 32 { return .real(Double(Float(real))) }
             return value
         }

@@ -30,7 +30,7 @@ def oracle(standin):
 @pytest.fixture(scope="module")
 def exported(binaries, standin, tmp_path_factory):
     out = tmp_path_factory.mktemp("upper")
-    for name in ("objects.csv", "objects.vot", "objects.h5"):
+    for name in ("objects.csv", "objects.parquet", "objects.vot", "objects.h5", "objects.fits"):
         subprocess.run([str(binaries / "fink-export"), "--api-url", standin, "--n", "6", "--tables", "objects",
                         "--with-upper-limits", "--output", str(out / name), "--quiet"], check=True)
     return out
@@ -70,12 +70,30 @@ def test_pandas_reads_limits_apart(exported, oracle):
     check(rows, oracle)
 
 
-@pytest.mark.parametrize("name", ["objects.vot", "objects.h5"])
+def test_pandas_reads_limits_from_parquet(exported, oracle):
+    df = pd.read_parquet(exported / "objects.parquet")
+    limits = df[df["d:tag"] == "upperlim"]
+    assert len(limits) == sum(row["d:tag"] == "upperlim" for row in oracle)
+    assert (limits["i:candid"] == -1).all() and limits["i:magpsf"].isna().all()
+    rows = [{c: (None if pd.isna(v) else v) for c, v in record.items()} for record in df[COLUMNS + ["d:tag"]].to_dict("records")]
+    check(rows, oracle)
+
+
+@pytest.mark.parametrize("name", ["objects.vot", "objects.h5", "objects.fits"])
 def test_astropy_reads_limits_apart(exported, oracle, name):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         if name.endswith(".vot"):
             table = Table.read(exported / name, table_id="objects", use_names_over_ids=True)
+        elif name.endswith(".fits"):
+            # Limits have null booleans; astropy reads a FITS null logical as False and says so
+            # (the README's FITS section gives logical_as_bytes=True to keep them).
+            warnings.filterwarnings("ignore", message=r"Column '\w+' contains NULL \(undefined\) values")
+            table = Table.read(exported / name, hdu="objects")
+            for index in range(1, len(table.columns) + 1):  # FITS names are [A-Za-z0-9_]; ONAMEn keeps Fink's
+                original = table.meta.get(f"ONAME{index}")
+                if original:
+                    table.rename_column(table.colnames[index - 1], original)
         else:
             table = Table.read(exported / name, path="objects")
     tags = np.asarray(table["d:tag"]).astype(str)
