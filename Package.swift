@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "CSVSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/CSVSink"),
         .target(name: "JSONLinesSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/JSONLinesSink"),
         .target(name: "SQLiteSink", dependencies: ["FinkExport", "CSQLite"], path: "Sources/SQLiteSink"),
-        .target(name: "HDF5Sink", dependencies: ["FinkExport", "SinkSupport", "CHDF5"], path: "Sources/HDF5Sink"),
+        .target(name: "HDF5Sink", dependencies: ["FinkExport", "SinkSupport", "CHDF5", "CZlib"], path: "Sources/HDF5Sink"),
         .target(name: "VOTableSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/VOTableSink"),
         // Parquet written from the specification (no Parquet library is packaged for Debian).
         .target(name: "ParquetSink", dependencies: ["FinkExport", "SinkSupport", "CZlib", "CZstd", "CSnappy"],

@@ -75,7 +75,7 @@ final class CompoundLayout: TableLayout {
         }
         let lines = AstropyMetadata.lines(columns: columns, tableMeta: [("table", schema.name), ("rows", String(dataset.rows))])
         try HDF5Attributes.writeDataset("\(schema.name).__table_column_meta__", strings: lines, under: file)
-        try dataset.close()
+        try dataset.finish()
         self.dataset = nil
     }
 

@@ -2,8 +2,9 @@ import CHDF5
 import Foundation
 
 /// A 1-D dataset that grows batch by batch: chunked, optionally shuffled and deflated, of a
-/// packed compound type (or of one plain type). Fixed-length strings that turn out too short
-/// for a later batch are widened by rebuilding the dataset, so no string is ever cut.
+/// packed compound type (or of one plain type), its chunks compressed in parallel by a
+/// ``ChunkAppender``. Fixed-length strings that turn out too short for a later batch are
+/// widened by rebuilding the dataset, so no string is ever cut.
 final class ExtendableDataset {
     private let parent: hid_t
     let name: String
@@ -17,7 +18,9 @@ final class ExtendableDataset {
     var id: hid_t { dataset.id }
     private(set) var offsets: [Int] = []
     private(set) var rowSize = 0
-    private(set) var rows = 0
+    private var appender: ChunkAppender
+    /// Every row appended.
+    var rows: Int { appender.rows }
 
     /// Creates the dataset `name` under `parent`. A `plain` dataset has exactly one member and
     /// is written with that member's type rather than a compound.
@@ -32,9 +35,22 @@ final class ExtendableDataset {
         (dataset, rowType) = try Self.create(parent: parent, name: name, members: members, plain: plain,
                                              chunkRows: self.chunkRows, compressionLevel: compressionLevel)
         (offsets, rowSize) = Self.layout(members)
+        appender = Self.appender(name: name, rowSize: rowSize, chunkRows: self.chunkRows, compressionLevel: compressionLevel)
     }
 
-    /// Closes the dataset and its row type.
+    private static func appender(name: String, rowSize: Int, chunkRows: Int, compressionLevel: Int) -> ChunkAppender {
+        // libhdf5's shuffle takes the dataset type's size as its element: the whole row here.
+        ChunkAppender(name: name, rowBytes: rowSize, chunkRows: chunkRows, elementSize: rowSize, compressionLevel: compressionLevel)
+    }
+
+    /// Stores the last rows, then closes the dataset and its row type.
+    func finish() throws {
+        try appender.finish(into: dataset.id)
+        try close()
+    }
+
+    /// Closes the dataset and its row type (rows still waiting for a chunk are dropped: an
+    /// export that fails is discarded).
     func close() throws {
         try dataset.close()
         try rowType.close()
@@ -57,8 +73,7 @@ final class ExtendableDataset {
         defer { buffer.deallocate() }
         buffer.initializeMemory(as: UInt8.self, repeating: 0, count: count * rowSize)
         encode(buffer)
-        try write(buffer, at: rows, count: count, into: dataset.id, type: rowType.id)
-        rows += count
+        try appender.append(buffer, count: count, to: dataset.id)
     }
 
     // MARK: Creation and writing
@@ -111,14 +126,6 @@ final class ExtendableDataset {
                               "creating dataset \(name)")
     }
 
-    private func write(_ buffer: UnsafeRawPointer, at start: Int, count: Int, into dataset: hid_t, type: hid_t) throws {
-        var newSize = hsize_t(start + count)
-        try HDF5.check(H5Dset_extent(dataset, &newSize), "extending \(name) to \(start + count) rows")
-        try withRows(start, count, of: dataset) { memorySpace, fileSpace in
-            try HDF5.check(H5Dwrite(dataset, type, memorySpace, fileSpace, hid_t(H5P_DEFAULT), buffer), "writing \(count) rows to \(name)")
-        }
-    }
-
     /// Calls `body` with a memory dataspace of `count` rows and the file dataspace of
     /// `dataset` with rows `start ..< start + count` selected.
     private func withRows(_ start: Int, _ count: Int, of dataset: hid_t, _ body: (hid_t, hid_t) throws -> Void) throws {
@@ -148,14 +155,19 @@ final class ExtendableDataset {
         let (newDataset, newType) = try Self.create(parent: parent, name: temporary, members: widened, plain: plain,
                                                     chunkRows: chunkRows, compressionLevel: compressionLevel)
         let (newOffsets, newRowSize) = Self.layout(widened)
+        // The rows waiting for a chunk go to the old dataset first, so that every row is
+        // read back converted to the new widths; the new appender holds the last ones again.
+        try appender.finish(into: dataset.id)
+        let total = appender.rows
+        let newAppender = Self.appender(name: name, rowSize: newRowSize, chunkRows: chunkRows, compressionLevel: compressionLevel)
         let blockRows = max(chunkRows, 4096)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockRows * newRowSize, alignment: 16)
         defer { buffer.deallocate() }
         var start = 0
-        while start < rows {
-            let count = min(blockRows, rows - start)
+        while start < total {
+            let count = min(blockRows, total - start)
             try read(into: buffer, at: start, count: count, as: newType.id)
-            try write(buffer, at: start, count: count, into: newDataset.id, type: newType.id)
+            try newAppender.append(buffer, count: count, to: newDataset.id)
             start += count
         }
         try close()
@@ -163,6 +175,7 @@ final class ExtendableDataset {
         try HDF5.check(H5Lmove(parent, temporary, parent, name, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT)), "renaming the widened \(name)")
         dataset = newDataset
         rowType = newType
+        appender = newAppender
         offsets = newOffsets
         rowSize = newRowSize
         members = widened

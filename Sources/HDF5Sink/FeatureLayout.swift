@@ -75,8 +75,8 @@ final class FeatureLayout: TableLayout {
         try HDF5Attributes.write("sources", strings: featureColumns.map { schema.fields[$0].sourceName }, on: matrix.id)
         try HDF5Attributes.write("nulls", string: "features and score: NaN; candid: the int64 fill value; objectId and label: empty", on: group.id)
         try HDF5Attributes.write("int64_fill_value", integer: HDF5Writer.int64Fill, on: group.id)
-        try matrix.close()
-        for (_, dataset) in vectors { try dataset.close() }
+        try matrix.finish()
+        for (_, dataset) in vectors { try dataset.finish() }
         vectors = []
         try group.close()
     }
@@ -89,14 +89,15 @@ final class FeatureLayout: TableLayout {
     }
 }
 
-/// A 2-D float dataset `(rows, width)` grown by rows, chunked by whole rows.
+/// A 2-D float dataset `(rows, width)` grown by rows, chunked by whole rows, its chunks
+/// compressed in parallel by a ``ChunkAppender``.
 final class FeatureMatrix {
     private var dataset: HDF5Handle
     /// The dataset's identifier (for attributes).
     var id: hid_t { dataset.id }
     private let width: Int
     private let float32: Bool
-    private var rows = 0
+    private let appender: ChunkAppender
 
     init(parent: hid_t, width: Int, float32: Bool, chunkRows: Int, compressionLevel: Int) throws {
         self.width = width
@@ -119,6 +120,8 @@ final class FeatureMatrix {
         }
         dataset = try HDF5Handle(H5Dcreate2(parent, "features", type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
                                  "creating features")
+        appender = ChunkAppender(name: "features", rowBytes: width * element.size, chunkRows: rowsPerChunk,
+                                 elementSize: element.size, compressionLevel: compressionLevel, width: width)
     }
 
     func append(_ batch: RecordBatch, columns: [Int]) throws {
@@ -141,21 +144,13 @@ final class FeatureMatrix {
                 }
             }
         }
-        let type = try element.makeType()
-        defer { H5Tclose(type) }
-        var size: [hsize_t] = [hsize_t(rows + count), hsize_t(width)]
-        try HDF5.check(H5Dset_extent(id, &size), "extending features")
-        let fileSpace = try HDF5.id(H5Dget_space(id), "reading the feature dataspace")
-        defer { H5Sclose(fileSpace) }
-        var start: [hsize_t] = [hsize_t(rows), 0]
-        var length: [hsize_t] = [hsize_t(count), hsize_t(width)]
-        try HDF5.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &length, nil), "selecting feature rows")
-        let memorySpace = try HDF5.id(H5Screate_simple(2, &length, nil), "creating a memory dataspace")
-        defer { H5Sclose(memorySpace) }
-        try buffer.withUnsafeBytes {
-            try HDF5.check(H5Dwrite(id, type, memorySpace, fileSpace, hid_t(H5P_DEFAULT), $0.baseAddress), "writing feature rows")
-        }
-        rows += count
+        try buffer.withUnsafeBytes { try appender.append($0.baseAddress!, count: count, to: id) }
+    }
+
+    /// Stores the last rows, then closes the dataset.
+    func finish() throws {
+        try appender.finish(into: id)
+        try close()
     }
 
     func close() throws {

@@ -21,6 +21,10 @@ extension InProcessHDF5 {
             SinkUnderTest(SQLiteFormat(), reader: SQLiteFileReader()),
             SinkUnderTest(HDF5Format(), reader: HDF5FileReader()),
             SinkUnderTest(HDF5Format(), reader: HDF5FileReader(), options: ["floats=float32"]),
+            // Chunks smaller than a batch: rows wait for a chunk across batches and through a
+            // string widening, and a partial last chunk; compressed and stored as they are.
+            SinkUnderTest(HDF5Format(), reader: HDF5FileReader(), options: ["chunk-rows=3"]),
+            SinkUnderTest(HDF5Format(), reader: HDF5FileReader(), options: ["chunk-rows=7", "compression-level=0"]),
             SinkUnderTest(VOTableFormat(), reader: VOTableFileReader()),
             SinkUnderTest(VOTableFormat(), reader: VOTableFileReader(), options: ["encoding=tabledata"]),
             SinkUnderTest(ParquetFormat(), reader: ParquetFileReader()),
