@@ -34,6 +34,8 @@ let package = Package(
 
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
@@ -57,7 +59,7 @@ let package = Package(
         .target(name: "CSVSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/CSVSink"),
         .target(name: "JSONLinesSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/JSONLinesSink"),
         .target(name: "SQLiteSink", dependencies: ["FinkExport", "CSQLite"], path: "Sources/SQLiteSink"),
-        .target(name: "HDF5Sink", dependencies: ["FinkExport", "SinkSupport", "CHDF5", "CZlib"], path: "Sources/HDF5Sink"),
+        .target(name: "HDF5Sink", dependencies: ["FinkExport", "SinkSupport", "CHDF5", "CDeflate"], path: "Sources/HDF5Sink"),
         .target(name: "VOTableSink", dependencies: ["FinkExport", "SinkSupport"], path: "Sources/VOTableSink"),
         // Parquet written from the specification (no Parquet library is packaged for Debian).
         .target(name: "ParquetSink", dependencies: ["FinkExport", "SinkSupport", "CZlib", "CZstd", "CSnappy"],

@@ -110,15 +110,16 @@ final class ChunkAppender {
     private func filtered(_ source: UnsafeRawPointer, chunks: Int) throws -> (Int) -> (UnsafeRawPointer, Int) {
         let chunkBytes = chunkBytes
         guard compressionLevel > 0 else { return { (source + $0 * chunkBytes, chunkBytes) } }
-        let bound = ChunkFilters.deflateBound(chunkBytes)
-        workspace.reserve(chunks: chunks, chunkBytes: chunkBytes, bound: bound)
+        try workspace.reserve(chunks: chunks, chunkBytes: chunkBytes, level: compressionLevel, name: name)
+        let bound = workspace.bound
         let job = FilterJob(source: source, shuffled: workspace.shuffled!, deflated: workspace.deflated!,
-                            lengths: workspace.lengths!, chunkBytes: chunkBytes, bound: bound,
-                            elementSize: elementSize, level: compressionLevel)
+                            lengths: workspace.lengths!, compressors: workspace.compressors, chunkBytes: chunkBytes,
+                            bound: bound, elementSize: elementSize)
         DispatchQueue.concurrentPerform(iterations: chunks) { job.run(chunk: $0) }
         let lengths = job.lengths, deflated = job.deflated
         if let failed = (0 ..< chunks).first(where: { lengths[$0] < 0 }) {
-            throw HDF5Error(action: "compressing rows \(storedRows + failed * chunkRows) of \(name)", stack: ["zlib ran out of memory"])
+            throw HDF5Error(action: "compressing rows \(storedRows + failed * chunkRows) of \(name)",
+                            stack: ["the compressed chunk did not fit its bound"])
         }
         return { (UnsafeRawPointer(deflated + $0 * bound), lengths[$0]) }
     }
@@ -130,30 +131,40 @@ final class ChunkAppender {
         let shuffled: UnsafeMutableRawPointer
         let deflated: UnsafeMutableRawPointer
         let lengths: UnsafeMutableBufferPointer<Int>
+        /// One per chunk of the call, so no two threads share one.
+        let compressors: [ZlibStreamCompressor]
         let chunkBytes: Int
         let bound: Int
         let elementSize: Int
-        let level: Int
 
         func run(chunk index: Int) {
             let plain = shuffled + index * chunkBytes
             ChunkFilters.shuffle(source + index * chunkBytes, count: chunkBytes / elementSize, elementSize: elementSize, into: plain)
-            lengths[index] = ChunkFilters.deflate(plain, byteCount: chunkBytes, level: level,
-                                                  into: deflated + index * bound, capacity: bound) ?? -1
+            lengths[index] = compressors[index].compress(plain, byteCount: chunkBytes, into: deflated + index * bound,
+                                                         capacity: bound) ?? -1
         }
     }
 
-    /// Buffers kept from one batch to the next: freeing and mapping them again for every
-    /// batch costs page faults.
+    /// Buffers and compressors kept from one batch to the next: freeing and mapping them
+    /// again for every batch costs page faults.
     private struct Workspace {
         var shuffled: UnsafeMutableRawPointer?
         var deflated: UnsafeMutableRawPointer?
         var lengths: UnsafeMutableBufferPointer<Int>?
+        var compressors: [ZlibStreamCompressor] = []
+        var bound = 0
         var chunks = 0
 
-        mutating func reserve(chunks: Int, chunkBytes: Int, bound: Int) {
+        mutating func reserve(chunks: Int, chunkBytes: Int, level: Int, name: String) throws {
             guard chunks > self.chunks else { return }
             release()
+            while compressors.count < chunks {
+                guard let compressor = ZlibStreamCompressor(level: level) else {
+                    throw HDF5Error(action: "compressing \(name)", stack: ["out of memory for a compressor"])
+                }
+                compressors.append(compressor)
+            }
+            bound = compressors[0].bound(chunkBytes)
             shuffled = .allocate(byteCount: chunks * chunkBytes, alignment: 16)
             deflated = .allocate(byteCount: chunks * bound, alignment: 16)
             lengths = .allocate(capacity: chunks)

@@ -1,8 +1,8 @@
-import CZlib
 
-/// The filters libhdf5 applies to a chunk of a dataset created with `H5Pset_shuffle` then
-/// `H5Pset_deflate`, done outside libhdf5 so that chunks can be filtered on every core and
-/// stored with `H5Dwrite_chunk`. Any HDF5 reader undoes them as it would its own.
+/// The first filter libhdf5 applies to a chunk of a dataset created with `H5Pset_shuffle`
+/// then `H5Pset_deflate`, done outside libhdf5 so that chunks can be filtered on every core
+/// and stored with `H5Dwrite_chunk` (``ZlibStreamCompressor`` is the second). Any HDF5
+/// reader undoes them as it would its own.
 enum ChunkFilters {
     /// HDF5's shuffle filter (H5Z_FILTER_SHUFFLE): the first byte of every element, then the
     /// second byte of every element, and so on. `count` elements of `elementSize` bytes.
@@ -30,21 +30,5 @@ enum ChunkFilters {
             }
             first = last
         }
-    }
-
-    /// What deflate can need for `byteCount` bytes, at worst.
-    static func deflateBound(_ byteCount: Int) -> Int {
-        Int(compressBound(uLong(byteCount)))
-    }
-
-    /// HDF5's deflate filter (H5Z_FILTER_DEFLATE): a zlib stream made by `compress2` at
-    /// `level`. Returns the stream's length in `destination` (of ``deflateBound(_:)`` bytes),
-    /// or nil when zlib fails (it can only run out of memory).
-    static func deflate(_ source: UnsafeRawPointer, byteCount: Int, level: Int,
-                        into destination: UnsafeMutableRawPointer, capacity: Int) -> Int? {
-        var length = uLongf(capacity)
-        let status = compress2(destination.assumingMemoryBound(to: Bytef.self), &length,
-                               source.assumingMemoryBound(to: Bytef.self), uLong(byteCount), Int32(level))
-        return status == Z_OK ? Int(length) : nil
     }
 }
