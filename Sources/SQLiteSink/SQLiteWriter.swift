@@ -27,10 +27,11 @@ final class SQLiteWriter: TableWriter {
             }
         } else {
             // A one-shot file renamed into place only when complete: no journal, no syncs.
+            // A 16 MiB page cache: 64 MiB cost 35-60 MB of peak RSS at 100k-1M rows and no time.
             try wrap("configuring") {
                 try database.execute("""
                     PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-                    PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; BEGIN
+                    PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; BEGIN
                     """)
             }
         }
