@@ -37,7 +37,9 @@ final class ColumnChunkWriter {
     private var usesDictionary: Bool
     /// Whether the encoding is settled (after the first rows of a text column).
     private(set) var encodingDecided: Bool
-    private var pages: [UInt8] = []
+    /// The chunk's pages so far, each header and body as one array (no buffer growing by doubling).
+    private var pages: [[UInt8]] = []
+    private var pagesByteCount = 0
     private var pageCounts: [ValueEncoding: Int32] = [:]
     private var uncompressedSize = 0
     private var rows = 0
@@ -227,6 +229,14 @@ final class ColumnChunkWriter {
         usesDictionary = false
     }
 
+    /// Bytes of the open page before compression.
+    var openPageBytes: Int { pageSize }
+
+    /// Closes the open page now, whatever its size (the row group's open pages are over budget).
+    func closeOpenPage() throws {
+        try closePage()
+    }
+
     private var pageSize: Int {
         plain.count + indices.count * HybridEncoder.bitWidth(forMaximum: max(1, (dictionary?.count ?? 1) - 1)) / 8
     }
@@ -256,8 +266,8 @@ final class ColumnChunkWriter {
         let stored = try compressor.compress(body)
         let header = PageHeader(kind: .data(numValues: Int32(pageRows), encoding: encoding),
                                 uncompressedSize: Int32(body.count), compressedSize: Int32(stored.count)).encoded()
-        pages.append(contentsOf: header)
-        pages.append(contentsOf: stored)
+        pages.append(header + stored)
+        pagesByteCount += header.count + stored.count
         uncompressedSize += header.count + body.count
         pageCounts[encoding, default: 0] += 1
         rows += pageRows
@@ -271,7 +281,8 @@ final class ColumnChunkWriter {
 
     private func startChunk() {
         dictionary = usesDictionary ? StringDictionary() : nil
-        pages.removeAll(keepingCapacity: true)
+        pages = []
+        pagesByteCount = 0
         pageCounts = [:]
         uncompressedSize = 0
         rows = 0
@@ -305,13 +316,13 @@ final class ColumnChunkWriter {
             totalUncompressed += header.count + body.count
             counts.insert((type: .dictionaryPage, encoding: .plain, count: 1), at: 0)
         }
-        try write(pages)
+        for page in pages { try write(page) }
         var encodings: Set<ValueEncoding> = [.rle]
         for count in counts { encodings.insert(count.encoding) }
         let record = ColumnChunkRecord(
             column: column, encodings: encodings.sorted { $0.rawValue < $1.rawValue }, codec: compressor.codec,
             numValues: Int64(rows), totalUncompressedSize: Int64(totalUncompressed),
-            totalCompressedSize: position - offset + Int64(pages.count),
+            totalCompressedSize: position - offset + Int64(pagesByteCount),
             dataPageOffset: position, dictionaryPageOffset: dictionaryOffset,
             statistics: statistics, pageCounts: counts)
         startChunk()

@@ -6,7 +6,8 @@ import SinkSupport
 ///
 /// A row group is held in memory as compressed pages until its columns reach
 /// ``Settings/rowGroupSize`` bytes before compression; then it is written out, column after
-/// column, so memory stays bounded whatever the table's size.
+/// column, so memory stays bounded whatever the table's size. Pages close at 1 MiB, or all
+/// at once when the open ones pass ``openPageBudget``.
 final class ParquetWriter: TableWriter {
     struct Settings {
         var compression: PageCompressor.Method
@@ -82,8 +83,18 @@ final class ParquetWriter: TableWriter {
         }
         if chunks.reduce(0, { $0 + $1.estimatedSize }) >= settings.rowGroupSize || chunks.contains(where: \.dictionaryFull) {
             try writeRowGroup()
+        } else if chunks.reduce(0, { $0 + $1.openPageBytes }) > min(Self.openPageBudget, settings.rowGroupSize / 4) {
+            try wrap("compressing pages of \(batch.schema.name)") {
+                for chunk in chunks { try chunk.closeOpenPage() }
+            }
         }
     }
+
+    /// Uncompressed bytes the open pages of all columns may hold together (or a quarter of a
+    /// smaller row group). A wide table's columns rarely reach the 1 MiB page limit within a
+    /// row group, so without this bound the whole row group would wait uncompressed; with it,
+    /// the row group is held compressed.
+    static let openPageBudget = 32 << 20
 
     func endTable() throws -> TableWriteReport {
         guard schema != nil, !tableDone else { throw SinkError.callOrder("endTable outside a table") }

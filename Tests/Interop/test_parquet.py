@@ -253,6 +253,27 @@ def convert(binaries, saved, target, *options):
                            "--output", str(target), "--quiet"], check=True, capture_output=True, text=True)
 
 
+def test_open_pages_over_budget_close_before_the_row_group_ends(binaries, tmp_path):
+    # A row group holds its columns compressed: once the open pages of all columns pass a
+    # quarter of the row group (32 MiB at most), every open page is closed, however small.
+    # Here 1 MiB row groups of a narrow table: several pages per column chunk, values exact.
+    rows = [{"i:objectId": f"ZTF{k % 5000:06d}", "i:jd": 2460000.5 + k / 7, "i:fid": k % 3 + 1,
+             "i:magpsf": None if k % 11 == 0 else 18 + k / 60000} for k in range(60000)]
+    saved = tmp_path / "objects.json"
+    saved.write_text(json.dumps(rows))
+    path = tmp_path / "objects.parquet"
+    convert(binaries, saved, path, "row-group-size=1048576")
+    footer = pq.ParquetFile(path).metadata
+    assert footer.num_row_groups >= 2
+    thrift = fastparquet.ParquetFile(str(path)).fmd.row_groups
+    jd = footer.schema.names.index("i:jd")
+    data_pages = sum(stat.count for stat in thrift[0].columns[jd].meta_data.encoding_stats if stat.page_type == 0)
+    assert data_pages > 1, "the open pages were never closed before the row group ended"
+    table = pq.read_table(path)
+    for name in ("i:objectId", "i:jd", "i:fid", "i:magpsf"):
+        assert table.column(name).to_pylist() == [row[name] for row in rows], name
+
+
 def test_each_text_column_keeps_one_encoding_in_every_chunk(binaries, tmp_path):
     # x:long: 10,000 distinct 300-byte strings, PLAIN from the start (its dictionary would pass
     # 1 MiB). x:late: one value in the first batch of 4,096 rows, then distinct 300-byte
