@@ -4,7 +4,8 @@ For a scale given in rows (10k, 100k, 1M), starts fink-standin with a dataset of
 many alerts, then for every format runs fink-export (release build) and the Python peer
 (Benchmarks/peer.py: requests + pandas + json + the usual writers) on the same data with the
 same batch size, and the floor: fetching the same bytes with requests and discarding them.
-Prints one table per format (wall time, rows/s, MB/s of API JSON, peak RSS, peer/ours).
+Prints one table per format (wall time, rows/s, MB/s of API JSON, peak RSS, CPU seconds (user +
+system) and per GB of API JSON, time against the floor, peer/ours).
 
     .venv/bin/python Benchmarks/run.py --rows 100k            # builds release first
     .venv/bin/python Benchmarks/run.py --rows 3k --bin-dir "$(swift build --show-bin-path)" --smoke
@@ -41,15 +42,18 @@ def scale(text):
 
 
 def timed(command, **kwargs):
-    """Runs a command under /usr/bin/time -v: (wall seconds, peak RSS MB, stdout)."""
+    """Runs a command under /usr/bin/time -v: (wall seconds, peak RSS MB, stdout, CPU seconds:
+    user + system, from getrusage of the child)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.perf_counter()
         result = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *command], capture_output=True, text=True, **kwargs)
         wall = time.perf_counter() - start
         if result.returncode != 0:
             sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
-        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", report.read()).group(1)) / 1024
-    return wall, rss, result.stdout
+        text = report.read()
+        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+        cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", text).group(1)) for kind in ("User", "System"))
+    return wall, rss, result.stdout, cpu
 
 
 def start_standin(bin_dir, objects, cache):
@@ -214,17 +218,17 @@ def main():
             for name, build in builds:
                 out = work / f"{name}-{fmt}"
                 out.mkdir()
-                wall, rss, _ = timed([str(build / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
+                wall, rss, _, cpu = timed([str(build / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
                                       "--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency),
                                       "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet",
                                       *args.fink_export_args.split()])
-                results[fmt][name] = (wall, rss)
+                results[fmt][name] = (wall, rss, cpu)
                 shutil.rmtree(out)
         peer = None
         if not args.no_peer:
             out = work / "peer"
             out.mkdir()
-            _, peer_rss, stdout = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
+            _, peer_rss, stdout, _ = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
                                          "--batch-size", str(args.batch_size), "--out", str(out), "--formats", ",".join(formats)])
             peer = json.loads(stdout)
             peer["peak_rss_mb"] = peer_rss
@@ -238,22 +242,24 @@ def main():
     lines = [f"Scale: {alerts:,} alerts in {objects} objects, {megabytes:,.0f} MB of API JSON, batch size {args.batch_size}, "
              f"{args.concurrency} requests in flight (fink-export{' ' + args.fink_export_args if args.fink_export_args else ''}). Floor (requests, fetch and discard): {floor_seconds:.1f} s "
              f"({megabytes / floor_seconds:.0f} MB/s).", ""]
-    lines.append("| format | tool | wall s | rows/s | MB/s JSON | peak RSS MB | peer/ours |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|")
+    # The targets' three figures per format: time against the floor, against the peer, and CPU
+    # (user + system) per GB of API JSON.
+    lines.append("| format | tool | wall s | rows/s | MB/s JSON | peak RSS MB | CPU s | core-s/GB | × floor | peer/ours |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    gigabytes = nbytes / 1e9
     for fmt in formats:
-        wall, rss = results[fmt]["ours"]
         rows = alerts
         peer_wall = peer and peer["fetch_parse_seconds"] + peer["write_seconds"][fmt]
-        ratio = f"{peer_wall / wall:.1f}×" if peer else "–"
-        lines.append(f"| {fmt} | fink-export | {wall:.1f} | {rows / wall:,.0f} | {megabytes / wall:.0f} | {rss:.0f} | {ratio} |")
-        if "compared" in results[fmt]:
-            other_wall, other_rss = results[fmt]["compared"]
-            other_ratio = f"{peer_wall / other_wall:.1f}×" if peer else "–"
-            lines.append(f"| {fmt} | fink-export ({args.compare_label}) | {other_wall:.1f} | {rows / other_wall:,.0f} | "
-                         f"{megabytes / other_wall:.0f} | {other_rss:.0f} | {other_ratio} |")
+        for name, label in [("ours", "fink-export"), ("compared", f"fink-export ({args.compare_label})")]:
+            if name not in results[fmt]:
+                continue
+            wall, rss, cpu = results[fmt][name]
+            ratio = f"{peer_wall / wall:.1f}×" if peer else "–"
+            lines.append(f"| {fmt} | {label} | {wall:.1f} | {rows / wall:,.0f} | {megabytes / wall:.0f} | {rss:.0f} | "
+                         f"{cpu:.1f} | {cpu / gigabytes:.1f} | {wall / floor_seconds:.2f} | {ratio} |")
         if peer:
             lines.append(f"| {fmt} | Python peer | {peer_wall:.1f} | {rows / peer_wall:,.0f} | {megabytes / peer_wall:.0f} | "
-                         f"{peer['peak_rss_mb']:.0f}¹ | |")
+                         f"{peer['peak_rss_mb']:.0f}¹ | | | {peer_wall / floor_seconds:.2f} | |")
     lines += ["", f"Parse + map on one core (`parse-map-bench`, {parsed['bytes'] / 1e6:.0f} MB of saved objects answers, "
               f"{parsed['rows']:,} rows): {parsed['mb_per_s']:.0f} MB/s"
               + (f"; {args.compare_label}: {compared_parse['mb_per_s']:.0f} MB/s." if compared_parse else ".")]
