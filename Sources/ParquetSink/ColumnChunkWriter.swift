@@ -1,7 +1,7 @@
 import FinkExport
 
-/// Encodes one column of the current row group into pages held in memory, compressed as they
-/// fill, until the row group is written out; then starts the next chunk.
+/// Encodes one column of the current row group into pages, compressed as they fill and kept
+/// in the writer's ``PageSpool`` until the row group is written out; then starts the next chunk.
 ///
 /// Every column is OPTIONAL (a definition level per row: 1 for a value, 0 for a null) and
 /// written in v1 data pages: `[4-byte length + hybrid levels][values]`. Values are PLAIN,
@@ -22,6 +22,7 @@ final class ColumnChunkWriter {
 
     let column: LeafColumn
     private let compressor: PageCompressor
+    private let spool: PageSpool
 
     // The open page.
     private var levels = HybridEncoder(bitWidth: 1)
@@ -37,17 +38,18 @@ final class ColumnChunkWriter {
     private var usesDictionary: Bool
     /// Whether the encoding is settled (after the first rows of a text column).
     private(set) var encodingDecided: Bool
-    /// The chunk's pages so far, each header and body as one array (no buffer growing by doubling).
-    private var pages: [[UInt8]] = []
+    /// The chunk's pages so far (header and body each), in the spool.
+    private var pages: [PageSpool.Page] = []
     private var pagesByteCount = 0
     private var pageCounts: [ValueEncoding: Int32] = [:]
     private var uncompressedSize = 0
     private var rows = 0
     private var statistics = ChunkStatistics()
 
-    init(column: LeafColumn, compressor: PageCompressor) {
+    init(column: LeafColumn, compressor: PageCompressor, spool: PageSpool) {
         self.column = column
         self.compressor = compressor
+        self.spool = spool
         usesDictionary = column.type == .byteArray
         encodingDecided = column.type != .byteArray
         startChunk()
@@ -266,7 +268,7 @@ final class ColumnChunkWriter {
         let stored = try compressor.compress(body)
         let header = PageHeader(kind: .data(numValues: Int32(pageRows), encoding: encoding),
                                 uncompressedSize: Int32(body.count), compressedSize: Int32(stored.count)).encoded()
-        pages.append(header + stored)
+        pages.append(try spool.append(header + stored))
         pagesByteCount += header.count + stored.count
         uncompressedSize += header.count + body.count
         pageCounts[encoding, default: 0] += 1
@@ -316,7 +318,7 @@ final class ColumnChunkWriter {
             totalUncompressed += header.count + body.count
             counts.insert((type: .dictionaryPage, encoding: .plain, count: 1), at: 0)
         }
-        for page in pages { try write(page) }
+        for page in pages { try write(try spool.read(page)) }
         var encodings: Set<ValueEncoding> = [.rle]
         for count in counts { encodings.insert(count.encoding) }
         let record = ColumnChunkRecord(

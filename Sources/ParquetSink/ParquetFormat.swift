@@ -21,7 +21,7 @@ public struct ParquetFormat: SinkFormat {
             SinkOptionSpec(name: "compression-level", kind: .integer(0 ... 22), defaultValue: "0",
                            help: "zstd 1-22 or gzip 1-9; 0 is the codec's default (zstd 3, gzip 6); snappy and none take only 0"),
             SinkOptionSpec(name: "row-group-size", kind: .integer(1 << 16 ... 1 << 30), defaultValue: String(defaultRowGroupSize),
-                           help: "bytes of column data (before compression) per row group; a row group is held in memory until written"),
+                           help: "bytes of column data (before compression) per row group; its pages wait in a scratch file until written"),
             SinkOptionSpec(name: "floats", kind: .choice(["float64", "float32"]), defaultValue: "float64",
                            help: "store 32-bit source columns as float64 (exact values) or float32 (half the size)"),
         ])

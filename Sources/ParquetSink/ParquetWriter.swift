@@ -4,10 +4,10 @@ import SinkSupport
 /// Writes one table into one Parquet file: `PAR1`, row groups of column chunks as they fill,
 /// then the footer (the Thrift `FileMetaData`, its length, `PAR1`).
 ///
-/// A row group is held in memory as compressed pages until its columns reach
-/// ``Settings/rowGroupSize`` bytes before compression; then it is written out, column after
-/// column, so memory stays bounded whatever the table's size. Pages close at 1 MiB, or all
-/// at once when the open ones pass ``openPageBudget``.
+/// A row group is held as compressed pages, in a scratch file (``PageSpool``), until its
+/// columns reach ``Settings/rowGroupSize`` bytes before compression; then it is written out,
+/// column after column, so memory stays bounded whatever the table's or the row group's size.
+/// Pages close at 1 MiB, or all at once when the open ones pass ``openPageBudget``.
 final class ParquetWriter: TableWriter {
     struct Settings {
         var compression: PageCompressor.Method
@@ -19,6 +19,7 @@ final class ParquetWriter: TableWriter {
     private let settings: Settings
     private let output: ByteOutput
     private let compressor: PageCompressor
+    private let spool: PageSpool
     private var position: Int64 = 0
     private var schema: TableSchema?
     private var columns: [LeafColumn] = []
@@ -31,6 +32,7 @@ final class ParquetWriter: TableWriter {
         self.destination = destination
         self.settings = settings
         compressor = PageCompressor(settings.compression)
+        spool = try PageSpool(directory: try destination.makeScratchDirectory(), displayPath: destination.finalURL.path)
         output = try ByteOutput(url: destination.stagingURL, displayPath: destination.finalURL.path, gzip: false)
         try emit(Self.magic)
     }
@@ -47,7 +49,7 @@ final class ParquetWriter: TableWriter {
         }
         self.schema = schema
         columns = schema.fields.map { Self.leaf($0, float32: settings.float32) }
-        chunks = columns.map { ColumnChunkWriter(column: $0, compressor: compressor) }
+        chunks = columns.map { ColumnChunkWriter(column: $0, compressor: compressor, spool: spool) }
     }
 
     /// The physical type and annotation of a field. Every column is OPTIONAL: any Fink
@@ -83,14 +85,14 @@ final class ParquetWriter: TableWriter {
         }
         if chunks.reduce(0, { $0 + $1.estimatedSize }) >= settings.rowGroupSize || chunks.contains(where: \.dictionaryFull) {
             try writeRowGroup()
-        } else if chunks.reduce(0, { $0 + $1.openPageBytes }) > min(Self.openPageBudget, settings.rowGroupSize / 4) {
+        } else if chunks.reduce(0, { $0 + $1.openPageBytes }) > min(Self.openPageBudget, settings.rowGroupSize / 2) {
             try wrap("compressing pages of \(batch.schema.name)") {
                 for chunk in chunks { try chunk.closeOpenPage() }
             }
         }
     }
 
-    /// Uncompressed bytes the open pages of all columns may hold together (or a quarter of a
+    /// Uncompressed bytes the open pages of all columns may hold together (or half of a
     /// smaller row group). A wide table's columns rarely reach the 1 MiB page limit within a
     /// row group, so without this bound the whole row group would wait uncompressed; with it,
     /// the row group is held compressed.
@@ -114,10 +116,12 @@ final class ParquetWriter: TableWriter {
         try emit(.littleEndian(UInt32(footer.count)))
         try emit(Self.magic)
         try output.close()
+        spool.close()
     }
 
     func close() {
         output.discard()
+        spool.close()
     }
 
     /// Writes the buffered rows as one row group; nothing when there are none.
@@ -132,6 +136,7 @@ final class ParquetWriter: TableWriter {
         }
         rowGroups.append(RowGroupRecord(columns: records, numRows: Int64(rowCount), ordinal: rowGroups.count))
         rows += Int64(rowCount)
+        try spool.reset()
     }
 
     private func emit(_ bytes: [UInt8]) throws {

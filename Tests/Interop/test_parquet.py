@@ -254,8 +254,8 @@ def convert(binaries, saved, target, *options):
 
 
 def test_open_pages_over_budget_close_before_the_row_group_ends(binaries, tmp_path):
-    # A row group holds its columns compressed: once the open pages of all columns pass a
-    # quarter of the row group (32 MiB at most), every open page is closed, however small.
+    # A row group holds its columns compressed: once the open pages of all columns pass half
+    # of the row group (32 MiB at most), every open page is closed, however small.
     # Here 1 MiB row groups of a narrow table: several pages per column chunk, values exact.
     rows = [{"i:objectId": f"ZTF{k % 5000:06d}", "i:jd": 2460000.5 + k / 7, "i:fid": k % 3 + 1,
              "i:magpsf": None if k % 11 == 0 else 18 + k / 60000} for k in range(60000)]
