@@ -7,8 +7,8 @@ import Dispatch
 /// compressing them one after another on the writer's thread. ``finish(into:)`` stores the
 /// last, partial chunk padded with zeros past the dataset's extent, as libhdf5 would.
 ///
-/// The dataset must have been created with this appender's chunk rows and, when
-/// `compressionLevel` > 0, exactly the shuffle then deflate filters at that level.
+/// The dataset must have been created with ``creationProperties(chunkRows:width:compressionLevel:name:)``
+/// at this appender's chunk rows, width and level: the filters it declares are the ones applied here.
 final class ChunkAppender {
     private let name: String
     private let rowBytes: Int
@@ -30,6 +30,25 @@ final class ChunkAppender {
 
     /// Every row appended, stored or waiting.
     var rows: Int { storedRows + pendingRows }
+
+    /// Dataset-creation properties (the caller closes them) for a dataset an appender fills:
+    /// chunks of `chunkRows` rows (whole rows of `width` columns for a 2-D dataset) and, when
+    /// `compressionLevel` > 0, the shuffle then deflate filters, which the appender applies itself.
+    static func creationProperties(chunkRows: Int, width: Int? = nil, compressionLevel: Int, name: String) throws -> hid_t {
+        let properties = try HDF5.id(H5Pcreate(chdf5_dataset_create()), "creating dataset properties")
+        do {
+            var chunk = [hsize_t(max(1, chunkRows))] + (width.map { [hsize_t($0)] } ?? [])
+            try HDF5.check(H5Pset_chunk(properties, Int32(chunk.count), &chunk), "chunking \(name)")
+            if compressionLevel > 0 {
+                try HDF5.check(H5Pset_shuffle(properties), "adding the shuffle filter to \(name)")
+                try HDF5.check(H5Pset_deflate(properties, UInt32(compressionLevel)), "adding deflate to \(name)")
+            }
+            return properties
+        } catch {
+            H5Pclose(properties)
+            throw error
+        }
+    }
 
     init(name: String, rowBytes: Int, chunkRows: Int, elementSize: Int, compressionLevel: Int, width: Int? = nil) {
         self.name = name

@@ -114,14 +114,8 @@ final class ExtendableDataset {
         var maximum = chdf5_unlimited()
         let space = try HDF5.id(H5Screate_simple(1, &current, &maximum), "creating the dataspace of \(name)")
         defer { H5Sclose(space) }
-        let properties = try HDF5.id(H5Pcreate(chdf5_dataset_create()), "creating dataset properties")
+        let properties = try ChunkAppender.creationProperties(chunkRows: chunkRows, compressionLevel: compressionLevel, name: name)
         defer { H5Pclose(properties) }
-        var chunk = hsize_t(chunkRows)
-        try HDF5.check(H5Pset_chunk(properties, 1, &chunk), "chunking \(name)")
-        if compressionLevel > 0 {
-            try HDF5.check(H5Pset_shuffle(properties), "adding the shuffle filter to \(name)")
-            try HDF5.check(H5Pset_deflate(properties, UInt32(compressionLevel)), "adding deflate to \(name)")
-        }
         return try HDF5Handle(H5Dcreate2(parent, name, type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
                               "creating dataset \(name)")
     }

@@ -109,15 +109,10 @@ final class FeatureMatrix {
         var maximum: [hsize_t] = [chdf5_unlimited(), hsize_t(width)]
         let space = try HDF5.id(H5Screate_simple(2, &current, &maximum), "creating the feature dataspace")
         defer { H5Sclose(space) }
-        let properties = try HDF5.id(H5Pcreate(chdf5_dataset_create()), "creating dataset properties")
-        defer { H5Pclose(properties) }
         let rowsPerChunk = chunkRows > 0 ? chunkRows : ExtendableDataset.defaultChunkRows(rowSize: width * element.size)
-        var chunk: [hsize_t] = [hsize_t(rowsPerChunk), hsize_t(width)]
-        try HDF5.check(H5Pset_chunk(properties, 2, &chunk), "chunking features")
-        if compressionLevel > 0 {
-            try HDF5.check(H5Pset_shuffle(properties), "adding the shuffle filter to features")
-            try HDF5.check(H5Pset_deflate(properties, UInt32(compressionLevel)), "adding deflate to features")
-        }
+        let properties = try ChunkAppender.creationProperties(chunkRows: rowsPerChunk, width: width,
+                                                              compressionLevel: compressionLevel, name: "features")
+        defer { H5Pclose(properties) }
         dataset = try HDF5Handle(H5Dcreate2(parent, "features", type, space, hid_t(H5P_DEFAULT), properties, hid_t(H5P_DEFAULT)),
                                  "creating features")
         appender = ChunkAppender(name: "features", rowBytes: width * element.size, chunkRows: rowsPerChunk,
