@@ -81,7 +81,7 @@ final class ColumnChunkWriter {
         case .text(let values):
             appendText(values, validity: column.validity)
         }
-        if pageSize >= Self.pageLimit { try closePage() }
+        if openPageBytes >= Self.pageLimit { try closePage() }
     }
 
     // MARK: Values
@@ -232,21 +232,15 @@ final class ColumnChunkWriter {
     }
 
     /// Bytes of the open page before compression.
-    var openPageBytes: Int { pageSize }
-
-    /// Closes the open page now, whatever its size (the row group's open pages are over budget).
-    func closeOpenPage() throws {
-        try closePage()
-    }
-
-    private var pageSize: Int {
+    var openPageBytes: Int {
         plain.count + indices.count * HybridEncoder.bitWidth(forMaximum: max(1, (dictionary?.count ?? 1) - 1)) / 8
     }
 
     // MARK: Pages
 
-    /// Encodes, compresses and keeps the open page.
-    private func closePage() throws {
+    /// Encodes, compresses and keeps the open page: when it reaches ``pageLimit``, at the end of
+    /// the chunk, or whenever the writer asks (the row group's open pages are over budget).
+    func closePage() throws {
         guard pageRows > 0 else { return }
         var body: [UInt8] = []
         let levelBytes = levels.finish()

@@ -87,7 +87,7 @@ final class ParquetWriter: TableWriter {
             try writeRowGroup()
         } else if chunks.reduce(0, { $0 + $1.openPageBytes }) > min(Self.openPageBudget, settings.rowGroupSize / 2) {
             try wrap("compressing pages of \(batch.schema.name)") {
-                for chunk in chunks { try chunk.closeOpenPage() }
+                for chunk in chunks { try chunk.closePage() }
             }
         }
     }
