@@ -107,3 +107,17 @@ def exported(binaries, standin, tmp_path_factory):
 def meta(directory, table, fmt):
     document = json.loads((directory / f"{table}.{fmt}.meta.json").read_text())
     return {c["name"]: c for c in document["tables"][0]["columns"]}
+
+
+def unescape(text):
+    """FITS text, the README's recipe: the escape is JSON's, the double quote left as it is."""
+    return json.loads('"' + text.replace('"', '\\"') + '"')
+
+
+def original_names(header):
+    """A FITS table header's TTYPEn → the exported name: ONAMEn where the name was changed for FITS."""
+    names = {}
+    for n in range(1, header["TFIELDS"] + 1):
+        original = header.get(f"ONAME{n}")
+        names[header[f"TTYPE{n}"]] = unescape(original) if original is not None else header[f"TTYPE{n}"]
+    return names

@@ -16,27 +16,13 @@ from astropy.io import fits
 from astropy.table import Table
 from astropy.units import UnitsWarning
 
-from conftest import ROOT, Oracle
+from conftest import ROOT, Oracle, original_names, unescape
 
 TABLES = ["anomalies", "objects"]
 
 
 def path_of(exported):
     return exported["fits"] / "fink.fits"
-
-
-def unescape(text):
-    """The README's recipe: the escape is JSON's, the double quote left as it is."""
-    return json.loads('"' + text.replace('"', '\\"') + '"')
-
-
-def original_names(header):
-    """TTYPEn → the exported name: ONAMEn where the name was changed for FITS."""
-    names = {}
-    for n in range(1, header["TFIELDS"] + 1):
-        original = header.get(f"ONAME{n}")
-        names[header[f"TTYPE{n}"]] = unescape(original) if original is not None else header[f"TTYPE{n}"]
-    return names
 
 
 def catalogue(header, table):

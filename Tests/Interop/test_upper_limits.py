@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import requests
+from astropy.io import fits
 from astropy.table import Table
+
+from conftest import original_names
 
 COLUMNS = ["i:objectId", "i:jd", "i:fid", "i:diffmaglim", "i:candid", "i:magpsf"]
 
@@ -90,10 +93,9 @@ def test_astropy_reads_limits_apart(exported, oracle, name):
             # (the README's FITS section gives logical_as_bytes=True to keep them).
             warnings.filterwarnings("ignore", message=r"Column '\w+' contains NULL \(undefined\) values")
             table = Table.read(exported / name, hdu="objects")
-            for index in range(1, len(table.columns) + 1):  # FITS names are [A-Za-z0-9_]; ONAMEn keeps Fink's
-                original = table.meta.get(f"ONAME{index}")
-                if original:
-                    table.rename_column(table.colnames[index - 1], original)
+            for fits_name, original in original_names(fits.getheader(exported / name, "objects")).items():
+                if fits_name != original:
+                    table.rename_column(fits_name, original)
         else:
             table = Table.read(exported / name, path="objects")
     tags = np.asarray(table["d:tag"]).astype(str)
