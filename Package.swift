@@ -36,6 +36,9 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
                        providers: [.apt(["libdeflate-dev"])]),
+        // HTTP(S) for real exports: libcurl's multi interface, without URLSession's per-chunk copies.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
@@ -52,7 +55,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Core: query, client, transport, schema, mapper, batch, sink protocol, registry, pipeline.
-        .target(name: "FinkExport", path: "Sources/FinkExport", swiftSettings: fuzzInstrumentation,
+        .target(name: "FinkExport", dependencies: ["CCurl"], path: "Sources/FinkExport", swiftSettings: fuzzInstrumentation,
                 plugins: ["SchemaCodegenPlugin"]),
         // Plumbing shared by file sinks: buffered (optionally gzip) output, text number formatting.
         .target(name: "SinkSupport", dependencies: ["FinkExport", "CZlib"], path: "Sources/SinkSupport"),

@@ -115,7 +115,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     /// The network, or (`sample`) the stand-in answering in-process.
     static func transport(sample: Bool) -> any Transport {
-        guard sample else { return URLSessionTransport() }
+        guard sample else { return CurlTransport() }
         let api = StandinAPI(dataset: StandinDataset())
         return InProcessTransport { api.respond(to: $0) }
     }

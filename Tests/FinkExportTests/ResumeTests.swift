@@ -97,7 +97,7 @@ struct ResumeTests {
 
     @Test("kept answers belong to the requests that produced them: any argument that changes an answer changes the manifest")
     func manifestIdentifiesRequests() throws {
-        let client = FinkClient(baseURL: URL(string: "http://127.0.0.1:1")!, transport: URLSessionTransport())
+        let client = FinkClient(baseURL: URL(string: "http://127.0.0.1:1")!, transport: CurlTransport())
         let query = FinkQuery(count: 10, startDate: "2023-01-25")
         let reference = AnswerSpool.Manifest(client: client, query: query, batchSize: 10)
         #expect(AnswerSpool.Manifest(client: client, query: query, batchSize: 10) == reference)
@@ -111,7 +111,7 @@ struct ResumeTests {
             #expect(AnswerSpool.Manifest(client: client, query: changed, batchSize: 10) != reference, "\(changed)")
         }
         #expect(AnswerSpool.Manifest(client: client, query: query, batchSize: 5) != reference)
-        let other = FinkClient(baseURL: URL(string: "http://127.0.0.1:2")!, transport: URLSessionTransport())
+        let other = FinkClient(baseURL: URL(string: "http://127.0.0.1:2")!, transport: CurlTransport())
         #expect(AnswerSpool.Manifest(client: other, query: query, batchSize: 10) != reference)
     }
 

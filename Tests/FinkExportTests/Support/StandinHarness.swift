@@ -28,7 +28,7 @@ final class StandinHarness {
     }
 
     func client(retries: Int = 5, rowLimit: Int = FinkClient.defaultObjectRowLimit, timeout: TimeInterval = 30) -> FinkClient {
-        FinkClient(baseURL: baseURL, transport: URLSessionTransport(),
+        FinkClient(baseURL: baseURL, transport: CurlTransport(),
                    retryPolicy: RetryPolicy(retries: retries, baseDelay: 0.01, maximumDelay: 0.05), timeout: timeout,
                    objectRowLimit: rowLimit)
     }
