@@ -9,6 +9,7 @@ final class CSVWriter: TableWriter {
     private let sidecar: URL
     private let lineEnd: [UInt8]
     private var table: String?
+    private var grid = TextCellGrid(prefixes: [], rowEnd: [])
 
     init(destination: SinkDestination, options: SinkOptions) throws {
         self.destination = destination
@@ -23,6 +24,7 @@ final class CSVWriter: TableWriter {
             throw SinkError.tableLimit(format: "csv", path: destination.finalURL.path, holding: table!)
         }
         table = schema.name
+        grid = TextCellGrid(prefixes: schema.fields.indices.map { $0 == 0 ? [] : [UInt8(ascii: ",")] }, rowEnd: lineEnd)
         try output.append { out in
             for (index, field) in schema.fields.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -34,20 +36,39 @@ final class CSVWriter: TableWriter {
     }
 
     func write(_ batch: RecordBatch) throws {
-        let columns = batch.columns
-        for row in 0 ..< batch.rowCount {
-            try output.append { out in
-                for (index, column) in columns.enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    guard column.isValid(row) else { continue }
-                    switch column.values {
-                    case .integer(let values): TextFormatting.appendInteger(values[row], to: &out)
-                    case .real(let values): TextFormatting.appendDouble(values[row], to: &out)
-                    case .boolean(let values): out.append(contentsOf: values[row] ? Self.trueBytes : Self.falseBytes)
-                    case .text(let text): text.withBytes(of: row) { Self.appendField($0, to: &out) }
-                    }
+        for rows in TextCellGrid.slices(of: batch.rowCount) {
+            Self.render(batch, rows: rows, into: &grid)
+            try grid.writeRows(to: output)
+        }
+    }
+
+    /// The cells of `rows`, a column at a time (the grid is a parameter, not the stored property,
+    /// so its appends are not access-checked one by one).
+    private static func render(_ batch: RecordBatch, rows: Range<Int>, into grid: inout TextCellGrid) {
+        grid.begin(rows: rows.count)
+        for column in batch.columns {
+            let validity = column.validity
+            switch column.values {
+            case .integer(let values):
+                for row in rows {
+                    if validity?[row] ?? true { TextFormatting.appendInteger(values[row], to: &grid.bytes) }
+                    grid.endCell()
                 }
-                out.append(contentsOf: lineEnd)
+            case .real(let values):
+                for row in rows {
+                    if validity?[row] ?? true { TextFormatting.appendDouble(values[row], to: &grid.bytes) }
+                    grid.endCell()
+                }
+            case .boolean(let values):
+                for row in rows {
+                    if validity?[row] ?? true { grid.bytes.append(contentsOf: values[row] ? trueBytes : falseBytes) }
+                    grid.endCell()
+                }
+            case .text(let text):
+                for row in rows {
+                    if validity?[row] ?? true { text.withBytes(of: row) { appendField($0, to: &grid.bytes) } }
+                    grid.endCell()
+                }
             }
         }
     }

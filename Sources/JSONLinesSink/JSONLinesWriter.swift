@@ -8,8 +8,8 @@ final class JSONLinesWriter: TableWriter {
     private let output: ByteOutput
     private let sidecar: URL
     private var table: String?
-    /// `"name":` for each column, escaped once.
-    private var keys: [[UInt8]] = []
+    /// Rows as `{"name":value,…}`, each key escaped once.
+    private var grid = TextCellGrid(prefixes: [], rowEnd: [])
     private var infinities: [Int] = []
     private var names: [String] = []
 
@@ -27,49 +27,73 @@ final class JSONLinesWriter: TableWriter {
         table = schema.name
         names = schema.fields.map(\.name)
         infinities = Array(repeating: 0, count: schema.fields.count)
-        keys = schema.fields.enumerated().map { index, field in
+        let keys = schema.fields.enumerated().map { index, field in
             var key: [UInt8] = index == 0 ? [UInt8(ascii: "{")] : [UInt8(ascii: ",")]
             var name = field.name
             name.withUTF8 { JSONText.appendString($0, to: &key) }
             key.append(UInt8(ascii: ":"))
             return key
         }
+        grid = TextCellGrid(prefixes: keys, rowEnd: Array("}\n".utf8))
     }
 
     func write(_ batch: RecordBatch) throws {
-        let columns = batch.columns
-        if columns.isEmpty {
+        if batch.columns.isEmpty {
             for _ in 0 ..< batch.rowCount { try output.write("{}\n" as StaticString) }
             return
         }
-        for row in 0 ..< batch.rowCount {
-            try output.append { out in
-                for (index, column) in columns.enumerated() {
-                    out.append(contentsOf: keys[index])
-                    guard column.isValid(row) else {
-                        out.append(contentsOf: Self.nullBytes)
-                        continue
+        for rows in TextCellGrid.slices(of: batch.rowCount) {
+            Self.render(batch, rows: rows, into: &grid, infinities: &infinities)
+            try grid.writeRows(to: output)
+        }
+    }
+
+    /// The cells of `rows`, a column at a time (the grid is a parameter, not the stored property,
+    /// so its appends are not access-checked one by one).
+    private static func render(_ batch: RecordBatch, rows: Range<Int>, into grid: inout TextCellGrid, infinities: inout [Int]) {
+        grid.begin(rows: rows.count)
+        for (index, column) in batch.columns.enumerated() {
+            let validity = column.validity
+            switch column.values {
+            case .integer(let values):
+                for row in rows {
+                    if validity?[row] ?? true {
+                        TextFormatting.appendInteger(values[row], to: &grid.bytes)
+                    } else {
+                        grid.bytes.append(contentsOf: nullBytes)
                     }
-                    switch column.values {
-                    case .integer(let values):
-                        TextFormatting.appendInteger(values[row], to: &out)
-                    case .real(let values):
-                        let value = values[row]
-                        if value.isFinite {
-                            TextFormatting.appendDouble(value, to: &out)
-                        } else {
-                            // JSON has no infinity; null keeps the file valid, and the count is reported.
-                            out.append(contentsOf: Self.nullBytes)
-                            infinities[index] += 1
-                        }
-                    case .boolean(let values):
-                        out.append(contentsOf: values[row] ? Self.trueBytes : Self.falseBytes)
-                    case .text(let text):
-                        text.withBytes(of: row) { JSONText.appendString($0, to: &out) }
-                    }
+                    grid.endCell()
                 }
-                out.append(UInt8(ascii: "}"))
-                out.append(0x0A)
+            case .real(let values):
+                for row in rows {
+                    let value = values[row]
+                    if (validity?[row] ?? true) && value.isFinite {
+                        TextFormatting.appendDouble(value, to: &grid.bytes)
+                    } else {
+                        // JSON has no infinity; null keeps the file valid, and the count is reported.
+                        if validity?[row] ?? true { infinities[index] += 1 }
+                        grid.bytes.append(contentsOf: nullBytes)
+                    }
+                    grid.endCell()
+                }
+            case .boolean(let values):
+                for row in rows {
+                    if validity?[row] ?? true {
+                        grid.bytes.append(contentsOf: values[row] ? trueBytes : falseBytes)
+                    } else {
+                        grid.bytes.append(contentsOf: nullBytes)
+                    }
+                    grid.endCell()
+                }
+            case .text(let text):
+                for row in rows {
+                    if validity?[row] ?? true {
+                        text.withBytes(of: row) { JSONText.appendString($0, to: &grid.bytes) }
+                    } else {
+                        grid.bytes.append(contentsOf: nullBytes)
+                    }
+                    grid.endCell()
+                }
             }
         }
     }
