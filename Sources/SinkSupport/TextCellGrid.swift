@@ -47,26 +47,41 @@ public struct TextCellGrid {
         ends.append(UInt32(bytes.count))
     }
 
-    /// Writes the batch's rows, then forgets them.
+    /// Writes the slice's rows.
     public mutating func writeRows(to output: ByteOutput) throws {
         let columns = prefixEnds.count
         precondition(ends.count == rowCount * columns, "one cell per row in every column")
         guard rowCount > 0 else { return }
-        try bytes.withUnsafeBufferPointer { cells in
-            try ends.withUnsafeBufferPointer { ends in
-                try prefixes.withUnsafeBufferPointer { prefixes in
-                    try prefixEnds.withUnsafeBufferPointer { prefixEnds in
-                        for row in 0 ..< rowCount {
-                            try output.append { out in
-                                var prefixStart = 0
-                                for column in 0 ..< columns {
-                                    out.append(contentsOf: UnsafeBufferPointer(rebasing: prefixes[prefixStart ..< prefixEnds[column]]))
-                                    prefixStart = prefixEnds[column]
-                                    let cell = column * rowCount + row
-                                    let start = cell == 0 ? 0 : Int(ends[cell - 1])
-                                    out.append(contentsOf: UnsafeBufferPointer(rebasing: cells[start ..< Int(ends[cell])]))
+        // The rows' length is known, so they are copied into place rather than appended piece
+        // by piece (two appends per cell cost more than the bytes they move).
+        let total = bytes.count + rowCount * (prefixes.count + rowEnd.count)
+        try output.append { out in
+            let base = out.count
+            out.append(contentsOf: repeatElement(0, count: total))
+            out.withUnsafeMutableBytes { target in
+                bytes.withUnsafeBytes { cells in
+                    ends.withUnsafeBufferPointer { ends in
+                        prefixes.withUnsafeBytes { prefixes in
+                            prefixEnds.withUnsafeBufferPointer { prefixEnds in
+                                rowEnd.withUnsafeBytes { rowEnd in
+                                    var at = base
+                                    func put(_ source: UnsafeRawBufferPointer, _ start: Int, _ end: Int) {
+                                        guard end > start else { return }
+                                        (target.baseAddress! + at).copyMemory(from: source.baseAddress! + start, byteCount: end - start)
+                                        at += end - start
+                                    }
+                                    for row in 0 ..< rowCount {
+                                        var prefixStart = 0
+                                        for column in 0 ..< columns {
+                                            put(prefixes, prefixStart, prefixEnds[column])
+                                            prefixStart = prefixEnds[column]
+                                            let cell = column * rowCount + row
+                                            put(cells, cell == 0 ? 0 : Int(ends[cell - 1]), Int(ends[cell]))
+                                        }
+                                        put(rowEnd, 0, rowEnd.count)
+                                    }
+                                    precondition(at == base + total, "rows of the computed length")
                                 }
-                                out.append(contentsOf: rowEnd)
                             }
                         }
                     }
