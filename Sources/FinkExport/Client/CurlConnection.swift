@@ -90,8 +90,10 @@ final class CurlConnection {
         case "POST":
             try check(ccurl_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             // libcurl copies the body, so it need not outlive this call.
-            try request.body.withUnsafeBytes { raw in
-                try check(ccurl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)))
+            if request.body.isEmpty {
+                try set(CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                try request.body.withUnsafeBytes { try check(ccurl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress)) }
             }
         default:
             try set(CURLOPT_CUSTOMREQUEST, request.method)
