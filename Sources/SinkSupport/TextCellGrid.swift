@@ -1,14 +1,15 @@
 import FinkExport
 
-/// One batch of a text format, rendered column by column and written out row by row.
+/// Rows of a text format, rendered column by column and written out row by row.
 ///
 /// Rendering a row at a time switches on every cell's column type and retains the column's
 /// array for every cell: a profile of the CSV writer put a sixth of its time there. Rendered a
 /// column at a time, each cell is a plain loop step; the rows are then joined from the cells'
 /// bytes, with a fixed prefix before each column's cell and a fixed end after each row.
 ///
-/// Use, for each of the batch's ``slices(of:)``: ``begin(rows:)``, then for each column in order one ``endCell()`` per row after appending
-/// the cell's bytes (nothing, for an empty cell) to ``bytes``, then ``writeRows(to:)``.
+/// Use, for each of a batch's ``slices(of:)``: ``begin(rows:)``; then, for each column in order
+/// and each row of the slice, the cell's bytes appended to ``bytes`` (none for an empty cell) and
+/// one ``endCell()``; then ``writeRows(to:)``.
 public struct TextCellGrid {
     /// The bytes of the cells rendered so far, one after another.
     public var bytes: [UInt8] = []
@@ -33,7 +34,7 @@ public struct TextCellGrid {
         stride(from: 0, to: rowCount, by: 1024).map { $0 ..< min($0 + 1024, rowCount) }
     }
 
-    /// Starts a slice of `rows` rows; the buffers of the last batch are reused.
+    /// Starts a slice of `rows` rows; the buffers of the last slice are reused.
     public mutating func begin(rows: Int) {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)

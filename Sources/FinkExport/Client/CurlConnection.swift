@@ -33,34 +33,38 @@ final class CurlConnection {
     /// Sends `request` and waits for its whole response, on the calling thread.
     ///
     /// Throws ``TransportError`` when no complete response arrived, `CancellationError` once
-    /// `cancellation` is raised. The timeout counts from the last byte sent or received, as
-    /// URLSession's does: a slow but steady answer is not cut off.
+    /// `cancellation` is raised. The timeout counts from the start and again from each byte
+    /// received, as URLSession's does: a slow but steady answer is not cut off.
     func perform(_ request: HTTPRequest, cancellation: CancellationFlag) throws -> HTTPResponse {
         let exchange = CurlExchange()
-        curl_easy_reset(easy)
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
-        try configure(request, exchange: exchange, headerList: &headerList)
+        // libcurl holds pointers into the exchange (callback context, error buffer) until the
+        // handle leaves the multi handle, in the deferred removal below.
+        return try withExtendedLifetime(exchange) {
+            curl_easy_reset(easy)
+            var headerList: UnsafeMutablePointer<curl_slist>?
+            defer { curl_slist_free_all(headerList) }
+            try configure(request, exchange: exchange, headerList: &headerList)
 
-        try check(curl_multi_add_handle(multi, easy))
-        defer { curl_multi_remove_handle(multi, easy) }
-        let timeoutNanoseconds = UInt64(request.timeout * 1e9)
-        var running: Int32 = 1
-        while true {
-            try check(curl_multi_perform(multi, &running))
-            if running == 0 { break }
-            if cancellation.isRaised { throw CancellationError() }
-            let idle = DispatchTime.now().uptimeNanoseconds &- exchange.lastActivity
-            if idle >= timeoutNanoseconds { throw TransportError.timedOut(seconds: request.timeout) }
-            let left = Int32(min(UInt64(Self.pollInterval), (timeoutNanoseconds - idle) / 1_000_000 + 1))
-            try check(curl_multi_poll(multi, nil, 0, left, nil))
+            try check(curl_multi_add_handle(multi, easy))
+            defer { curl_multi_remove_handle(multi, easy) }
+            let timeoutNanoseconds = UInt64(request.timeout * 1e9)
+            var running: Int32 = 1
+            while true {
+                try check(curl_multi_perform(multi, &running))
+                if running == 0 { break }
+                if cancellation.isRaised { throw CancellationError() }
+                let idle = DispatchTime.now().uptimeNanoseconds &- exchange.lastActivity
+                if idle >= timeoutNanoseconds { throw TransportError.timedOut(seconds: request.timeout) }
+                let left = Int32(min(UInt64(Self.pollInterval), (timeoutNanoseconds - idle) / 1_000_000 + 1))
+                try check(curl_multi_poll(multi, nil, 0, left, nil))
+            }
+            var result = CURLE_OK
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                if message.pointee.msg == CURLMSG_DONE { result = message.pointee.data.result }
+            }
+            return try response(of: request, exchange: exchange, result: result)
         }
-        var result = CURLE_OK
-        var queued: Int32 = 0
-        while let message = curl_multi_info_read(multi, &queued) {
-            if message.pointee.msg == CURLMSG_DONE { result = message.pointee.data.result }
-        }
-        return try response(of: request, exchange: exchange, result: result)
     }
 
     private func configure(_ request: HTTPRequest, exchange: CurlExchange,
