@@ -10,6 +10,7 @@ final class CSVWriter: TableWriter {
     private let lineEnd: [UInt8]
     private var table: String?
     private var grid = TextCellGrid(prefixes: [], rowEnd: [])
+    private var style = CSVCellStyle()
 
     init(destination: SinkDestination, options: SinkOptions) throws {
         self.destination = destination
@@ -37,39 +38,8 @@ final class CSVWriter: TableWriter {
 
     func write(_ batch: RecordBatch) throws {
         for rows in TextCellGrid.slices(of: batch.rowCount) {
-            Self.render(batch, rows: rows, into: &grid)
+            grid.render(batch, rows: rows, style: &style)
             try grid.writeRows(to: output)
-        }
-    }
-
-    /// The cells of `rows`, a column at a time (the grid is a parameter, not the stored property,
-    /// so its appends are not access-checked one by one).
-    private static func render(_ batch: RecordBatch, rows: Range<Int>, into grid: inout TextCellGrid) {
-        grid.begin(rows: rows.count)
-        for column in batch.columns {
-            let validity = column.validity
-            switch column.values {
-            case .integer(let values):
-                for row in rows {
-                    if validity?[row] ?? true { TextFormatting.appendInteger(values[row], to: &grid.bytes) }
-                    grid.endCell()
-                }
-            case .real(let values):
-                for row in rows {
-                    if validity?[row] ?? true { TextFormatting.appendDouble(values[row], to: &grid.bytes) }
-                    grid.endCell()
-                }
-            case .boolean(let values):
-                for row in rows {
-                    if validity?[row] ?? true { grid.bytes.append(contentsOf: values[row] ? trueBytes : falseBytes) }
-                    grid.endCell()
-                }
-            case .text(let text):
-                for row in rows {
-                    if validity?[row] ?? true { text.withBytes(of: row) { appendField($0, to: &grid.bytes) } }
-                    grid.endCell()
-                }
-            }
         }
     }
 
@@ -85,9 +55,6 @@ final class CSVWriter: TableWriter {
     func close() {
         output.discard()
     }
-
-    private static let trueBytes = Array("true".utf8)
-    private static let falseBytes = Array("false".utf8)
 
     /// Appends a field, quoted when it holds a comma, a quote or a line break, or is empty
     /// (so an empty string differs from a missing value).
@@ -107,5 +74,18 @@ final class CSVWriter: TableWriter {
             out.append(byte)
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// CSV cells: a missing value is an empty field, doubles as Swift writes them (`inf`, `nan` too).
+struct CSVCellStyle: TextCellStyle {
+    func appendMissing(to out: inout [UInt8]) {}
+
+    func appendReal(_ value: Double, column: Int, to out: inout [UInt8]) {
+        TextFormatting.appendDouble(value, to: &out)
+    }
+
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        CSVWriter.appendField(bytes, to: &out)
     }
 }

@@ -10,7 +10,7 @@ final class JSONLinesWriter: TableWriter {
     private var table: String?
     /// Rows as `{"name":value,…}`, each key escaped once.
     private var grid = TextCellGrid(prefixes: [], rowEnd: [])
-    private var infinities: [Int] = []
+    private var style = JSONCellStyle(columns: 0)
     private var names: [String] = []
 
     init(destination: SinkDestination, options: SinkOptions) throws {
@@ -26,7 +26,7 @@ final class JSONLinesWriter: TableWriter {
         }
         table = schema.name
         names = schema.fields.map(\.name)
-        infinities = Array(repeating: 0, count: schema.fields.count)
+        style = JSONCellStyle(columns: schema.fields.count)
         let keys = schema.fields.enumerated().map { index, field in
             var key: [UInt8] = index == 0 ? [UInt8(ascii: "{")] : [UInt8(ascii: ",")]
             var name = field.name
@@ -43,64 +43,14 @@ final class JSONLinesWriter: TableWriter {
             return
         }
         for rows in TextCellGrid.slices(of: batch.rowCount) {
-            Self.render(batch, rows: rows, into: &grid, infinities: &infinities)
+            grid.render(batch, rows: rows, style: &style)
             try grid.writeRows(to: output)
-        }
-    }
-
-    /// The cells of `rows`, a column at a time (the grid is a parameter, not the stored property,
-    /// so its appends are not access-checked one by one).
-    private static func render(_ batch: RecordBatch, rows: Range<Int>, into grid: inout TextCellGrid, infinities: inout [Int]) {
-        grid.begin(rows: rows.count)
-        for (index, column) in batch.columns.enumerated() {
-            let validity = column.validity
-            switch column.values {
-            case .integer(let values):
-                for row in rows {
-                    if validity?[row] ?? true {
-                        TextFormatting.appendInteger(values[row], to: &grid.bytes)
-                    } else {
-                        grid.bytes.append(contentsOf: nullBytes)
-                    }
-                    grid.endCell()
-                }
-            case .real(let values):
-                for row in rows {
-                    let value = values[row]
-                    if (validity?[row] ?? true) && value.isFinite {
-                        TextFormatting.appendDouble(value, to: &grid.bytes)
-                    } else {
-                        // JSON has no infinity; null keeps the file valid, and the count is reported.
-                        if validity?[row] ?? true { infinities[index] += 1 }
-                        grid.bytes.append(contentsOf: nullBytes)
-                    }
-                    grid.endCell()
-                }
-            case .boolean(let values):
-                for row in rows {
-                    if validity?[row] ?? true {
-                        grid.bytes.append(contentsOf: values[row] ? trueBytes : falseBytes)
-                    } else {
-                        grid.bytes.append(contentsOf: nullBytes)
-                    }
-                    grid.endCell()
-                }
-            case .text(let text):
-                for row in rows {
-                    if validity?[row] ?? true {
-                        text.withBytes(of: row) { JSONText.appendString($0, to: &grid.bytes) }
-                    } else {
-                        grid.bytes.append(contentsOf: nullBytes)
-                    }
-                    grid.endCell()
-                }
-            }
         }
     }
 
     func endTable() throws -> TableWriteReport {
         var counts: [String: Int] = [:]
-        for (index, count) in infinities.enumerated() where count > 0 { counts[names[index]] = count }
+        for (index, count) in style.infinities.enumerated() where count > 0 { counts[names[index]] = count }
         return TableWriteReport(unrepresentableAsNull: counts)
     }
 
@@ -112,8 +62,31 @@ final class JSONLinesWriter: TableWriter {
     func close() {
         output.discard()
     }
+}
 
-    private static let nullBytes = Array("null".utf8)
-    private static let trueBytes = Array("true".utf8)
-    private static let falseBytes = Array("false".utf8)
+/// JSON cells: a missing value is `null`, strings escaped. JSON has no infinity or NaN: such a
+/// double is written as null (the file stays valid) and counted per column for the report.
+struct JSONCellStyle: TextCellStyle {
+    private(set) var infinities: [Int]
+
+    init(columns: Int) {
+        infinities = Array(repeating: 0, count: columns)
+    }
+
+    func appendMissing(to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: ("null" as StaticString).utf8Start, count: 4))
+    }
+
+    mutating func appendReal(_ value: Double, column: Int, to out: inout [UInt8]) {
+        if value.isFinite {
+            TextFormatting.appendDouble(value, to: &out)
+        } else {
+            infinities[column] += 1
+            appendMissing(to: &out)
+        }
+    }
+
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        JSONText.appendString(bytes, to: &out)
+    }
 }

@@ -7,13 +7,12 @@ import FinkExport
 /// column at a time, each cell is a plain loop step; the rows are then joined from the cells'
 /// bytes, with a fixed prefix before each column's cell and a fixed end after each row.
 ///
-/// Use, for each of a batch's ``slices(of:)``: ``begin(rows:)``; then, for each column in order
-/// and each row of the slice, the cell's bytes appended to ``bytes`` (none for an empty cell) and
-/// one ``endCell()``; then ``writeRows(to:)``.
+/// Use, for each of a batch's ``slices(of:)``: ``render(_:rows:style:)``, then ``writeRows(to:)``.
+/// What differs between formats (missing values, doubles, text escaping) is the ``TextCellStyle``.
 public struct TextCellGrid {
     /// The bytes of the cells rendered so far, one after another.
-    public var bytes: [UInt8] = []
-    private var ends: [UInt32] = []
+    @usableFromInline var bytes: [UInt8] = []
+    @usableFromInline var ends: [UInt32] = []
     private var rowCount = 0
     private var prefixes: [UInt8] = []
     private var prefixEnds: [Int] = []
@@ -34,8 +33,51 @@ public struct TextCellGrid {
         stride(from: 0, to: rowCount, by: 1024).map { $0 ..< min($0 + 1024, rowCount) }
     }
 
+    /// Renders the cells of `rows` of `batch`, a column at a time, in `style`. Integers are
+    /// decimal and booleans `true`/`false` in every text format.
+    @inlinable
+    public mutating func render<Style: TextCellStyle>(_ batch: RecordBatch, rows: Range<Int>, style: inout Style) {
+        begin(rows: rows.count)
+        for (index, column) in batch.columns.enumerated() {
+            let validity = column.validity
+            switch column.values {
+            case .integer(let values):
+                for row in rows {
+                    if validity?[row] ?? true { TextFormatting.appendInteger(values[row], to: &bytes) } else { style.appendMissing(to: &bytes) }
+                    endCell()
+                }
+            case .real(let values):
+                for row in rows {
+                    if validity?[row] ?? true { style.appendReal(values[row], column: index, to: &bytes) } else { style.appendMissing(to: &bytes) }
+                    endCell()
+                }
+            case .boolean(let values):
+                for row in rows {
+                    if validity?[row] ?? true { Self.appendBoolean(values[row], to: &bytes) } else { style.appendMissing(to: &bytes) }
+                    endCell()
+                }
+            case .text(let text):
+                for row in rows {
+                    if validity?[row] ?? true {
+                        text.withBytes(of: row) { style.appendText($0, to: &bytes) }
+                    } else {
+                        style.appendMissing(to: &bytes)
+                    }
+                    endCell()
+                }
+            }
+        }
+    }
+
+    @inlinable
+    static func appendBoolean(_ value: Bool, to out: inout [UInt8]) {
+        let word: StaticString = value ? "true" : "false"
+        out.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+    }
+
     /// Starts a slice of `rows` rows; the buffers of the last slice are reused.
-    public mutating func begin(rows: Int) {
+    @usableFromInline
+    mutating func begin(rows: Int) {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         ends.reserveCapacity(rows * prefixEnds.count)
@@ -43,8 +85,8 @@ public struct TextCellGrid {
     }
 
     /// Closes the current cell: what was appended to ``bytes`` since the last one.
-    @inline(__always)
-    public mutating func endCell() {
+    @inlinable
+    mutating func endCell() {
         ends.append(UInt32(bytes.count))
     }
 
@@ -90,4 +132,15 @@ public struct TextCellGrid {
             }
         }
     }
+}
+
+/// How one text format writes the cells that differ between formats. The grid calls it once
+/// per cell, specialised for the format (no dynamic dispatch in the loop).
+public protocol TextCellStyle {
+    /// Appends a missing value (CSV: nothing; JSON: `null`).
+    func appendMissing(to out: inout [UInt8])
+    /// Appends a present double of column `column` (the index, for what a style counts).
+    mutating func appendReal(_ value: Double, column: Int, to out: inout [UInt8])
+    /// Appends a present string, escaped or quoted as the format needs.
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8])
 }

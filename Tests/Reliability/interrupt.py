@@ -94,17 +94,16 @@ def one_run(bin_dir, url, fmt, sig, delay, directory, complete, clean_rows):
         return [f"{fmt} {sig.name} after {delay:.2f}s: still running 10 s after the signal"], False
     waited = time.perf_counter() - sent
     problems = []
+    hidden = [p.name for p in output.iterdir() if p.name.startswith(".")] if output.exists() else []
     if process.returncode == 0:
         # The export finished before the signal took effect (it may land during the final
         # renames): every output must then be there, complete, and nothing staged remain.
         finished_first = True
         if finished_files(output) != complete[fmt]:
             problems.append(f"{fmt}: exit 0 but the outputs are {finished_files(output)}, not {complete[fmt]}")
-        hidden = [p.name for p in output.iterdir() if p.name.startswith(".")]
         if hidden:
             problems.append(f"{fmt}: exit 0 but staged files remain: {hidden}")
     else:
-        hidden = [p.name for p in output.iterdir() if p.name.startswith(".")] if output.exists() else []
         if finished_files(output) == complete[fmt] and not hidden and rows(fmt, output) == clean_rows[fmt]:
             # The signal landed after the renames, the export's last step, while the process was
             # ending: every output is there, whole, and nothing staged remains, so the export
