@@ -52,7 +52,7 @@ enum Argument: Sendable, Equatable {
             switch cell {
             case .null: values[keys[slot]] = .null
             case .bool(let flag): values[keys[slot]] = .bool(flag)
-            case .number(let b): values[keys[slot]] = .number(text(b))
+            case .number(let number): values[keys[slot]] = .number(text(number.bytes))
             case .string(let b), .text(let b): values[keys[slot]] = .string(text(b))
             case .composite(let b): values[keys[slot]] = .composite(text(b))
             }

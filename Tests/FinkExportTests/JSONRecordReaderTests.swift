@@ -14,6 +14,42 @@ struct JSONRecordReaderTests {
         ])
     }
 
+    @Test("numbers taken apart while scanning read exactly as their text: doubles bit for bit, integers to 64 bits")
+    func numbersTakenApart() throws {
+        var rng = SystemRandomNumberGenerator()
+        func digits(_ count: Int) -> String {
+            String((0 ..< count).map { _ in Character(String(Int.random(in: 0 ... 9, using: &rng))) })
+        }
+        var literals = ["0", "-0", "0.0", "-0.0", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+                        "-9223372036854775809", "18446744073709551616", "1095578116115010004", "9007199254740993",
+                        "0.000000000000000000000012345", "1e400", "-1e-400", "2461186.9361689999", "1.7976931348623157e308",
+                        "5e-324", "1E+2", "1e-2", "123456789012345678901234567890"]
+        for _ in 0 ..< 3_000 {
+            let sign = Bool.random(using: &rng) ? "-" : ""
+            let integerDigits = Int.random(in: 1 ... 24, using: &rng)
+            var integer = digits(integerDigits)
+            if integer.count > 1 && integer.first == "0" { integer = "1" + integer.dropFirst() }
+            if Int.random(in: 0 ..< 4, using: &rng) == 0 { integer = "0" }
+            var literal = sign + integer
+            if Bool.random(using: &rng) { literal += "." + digits(Int.random(in: 1 ... 24, using: &rng)) }
+            if Int.random(in: 0 ..< 3, using: &rng) == 0 {
+                literal += ["e", "E", "e+", "e-"].randomElement(using: &rng)! + String(Int.random(in: 0 ... 330, using: &rng))
+            }
+            literals.append(literal)
+        }
+        let json = "[" + literals.map { "{\"v\":\($0)}" }.joined(separator: ",") + "]"
+        let handler = try readJSON(json)
+        #expect(handler.numbers.map(\.text) == literals)
+        for number in handler.numbers {
+            let text = Array(number.text.utf8)
+            let double = text.withUnsafeBufferPointer { NumberParsing.double($0) }
+            let integer = text.withUnsafeBufferPointer { NumberParsing.integer($0) }
+            #expect(number.double?.bitPattern == Double(number.text)?.bitPattern, "\(number.text)")
+            #expect(number.double?.bitPattern == double?.bitPattern, "\(number.text)")
+            #expect(number.integer == integer, "\(number.text)")
+        }
+    }
+
     @Test("resolves each key once while records keep the same key order")
     func cachesKeys() throws {
         let handler = try readJSON(#"[{"a":1,"b":2},{"a":3,"b":4},{"b":5,"a":6}]"#)

@@ -63,6 +63,37 @@ struct NumberParsingTests {
         }
     }
 
+    @Test("digit runs of every length, on both sides of the point and with leading zeros, round as strtod rounds them")
+    func everyRunLength() {
+        // The reader takes digits eight at a time: runs shorter than, equal to and longer than
+        // a word, ending at the end of the buffer or before a point or an exponent.
+        var rng = SystemRandomNumberGenerator()
+        func digits(_ count: Int) -> String {
+            String((0 ..< count).map { _ in Character(String(Int.random(in: 0 ... 9, using: &rng))) })
+        }
+        for integerLength in 1 ... 24 {
+            for fractionLength in 0 ... 24 {
+                for zeros in [0, 1, 7, 8, 9, 20] {
+                    var integer = digits(integerLength)
+                    var fraction = digits(fractionLength)
+                    if fractionLength > 0 { fraction = String(repeating: "0", count: zeros) + fraction }
+                    else { integer = String(repeating: "0", count: zeros) + integer }
+                    var text = fractionLength > 0 ? "\(integer).\(fraction)" : integer
+                    #expect(double(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+                    text = "-\(text)e\(Int.random(in: -30 ... 30, using: &rng))"
+                    #expect(double(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+                }
+            }
+        }
+        for text in ["0.000000000000000000000012345", "00000000000000000000000000001.5", "0.00000000000000000000",
+                     "1234567890123456789.0", "12345678901234567890", "0.1234567890123456789", "99999999.99999999"] {
+            #expect(double(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+        for text in ["12345678.", "12345678.e5", "1234567890123456789e", "123456789x", "1.23456789012x"] {
+            #expect(double(text) == nil, "\(text)")
+        }
+    }
+
     @Test("reads the words Python and Java use, and refuses non-numbers")
     func specials() {
         #expect(double("NaN")!.isNaN)

@@ -67,6 +67,28 @@ final class ColumnBuilder {
 
     /// Appends a cell converted to this column's type; returns why it does not fit, if so.
     func append(_ cell: Cell) -> String? {
+        // The common case first, without the general rules' outcome values: a JSON number
+        // that fits the column as it is.
+        if case .number(let number) = cell {
+            switch type {
+            case .double, .float:
+                if let value = number.double, value.isFinite,
+                   type == .double || abs(value) <= Double(Float.greatestFiniteMagnitude) {
+                    reals.append(value)
+                    markPresent()
+                    return nil
+                }
+            case .long, .int:
+                if case .value(let value) = number.integer,
+                   type == .long || (value >= Int64(Int32.min) && value <= Int64(Int32.max)) {
+                    integers.append(value)
+                    markPresent()
+                    return nil
+                }
+            default:
+                break
+            }
+        }
         switch type {
         case .int, .long:
             switch ValueConversion.integer(cell, thirtyTwoBit: type == .int) {
@@ -91,7 +113,8 @@ final class ColumnBuilder {
             case .null: appendMissing()
             case .string(let b), .text(let b):
                 if ValueConversion.isMissingString(b) { appendMissing() } else { appendText(b) }
-            case .number(let b), .composite(let b): appendText(b)
+            case .number(let number): appendText(number.bytes)
+            case .composite(let b): appendText(b)
             case .bool(let value):
                 var literal = value ? "true" : "false"
                 literal.withUTF8 { appendText($0) }

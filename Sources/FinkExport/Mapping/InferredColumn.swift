@@ -18,7 +18,7 @@ final class InferredColumn {
         switch cell {
         case .null: cells.append(.null)
         case .bool(let value): cells.append(.bool(value))
-        case .number(let b): cells.append(.number(Array(b)))
+        case .number(let number): cells.append(.number(Array(number.bytes)))
         case .string(let b): cells.append(.string(Array(b)))
         case .text(let b): cells.append(.text(Array(b)))
         case .composite(let b): cells.append(.composite(Array(b)))
@@ -82,7 +82,7 @@ final class InferredColumn {
             switch cell {
             case .null: builder.appendMissing(); reason = nil
             case .bool(let value): reason = builder.append(.bool(value))
-            case .number(let b): reason = b.withUnsafeBufferPointer { builder.append(.number($0)) }
+            case .number(let b): reason = b.withUnsafeBufferPointer { builder.append(.number(NumberLiteral(bytes: $0))) }
             case .string(let b): reason = b.withUnsafeBufferPointer { builder.append(.string($0)) }
             case .text(let b): reason = b.withUnsafeBufferPointer { builder.append(.text($0)) }
             case .composite(let b): reason = b.withUnsafeBufferPointer { builder.append(.composite($0)) }

@@ -39,7 +39,7 @@ enum ValueConversion {
         let bytes: UnsafeBufferPointer<UInt8>
         switch cell {
         case .null: return .missing
-        case .number(let b): bytes = b
+        case .number(let number): bytes = number.bytes
         case .string(let b), .text(let b):
             if isMissingText(b) { return .missing }
             bytes = b
@@ -73,7 +73,7 @@ enum ValueConversion {
         let bytes: UnsafeBufferPointer<UInt8>
         switch cell {
         case .null: return .missing
-        case .number(let b): bytes = b
+        case .number(let number): bytes = number.bytes
         case .string(let b), .text(let b):
             if isMissingText(b) { return .missing }
             bytes = b
@@ -93,17 +93,19 @@ enum ValueConversion {
     }
 
     static func boolean(_ cell: Cell) -> Outcome<Bool> {
+        let bytes: UnsafeBufferPointer<UInt8>
         switch cell {
         case .null: return .missing
         case .bool(let value): return .value(value)
-        case .number(let b), .string(let b), .text(let b):
-            if isMissingText(b) { return .missing }
-            switch String(decoding: b, as: UTF8.self) {
-            case "true", "True", "TRUE", "1": return .value(true)
-            case "false", "False", "FALSE", "0": return .value(false)
-            default: return .mismatch("is not a boolean")
-            }
+        case .number(let number): bytes = number.bytes
+        case .string(let b), .text(let b): bytes = b
         case .composite: return .mismatch("a nested JSON value is not a boolean")
+        }
+        if isMissingText(bytes) { return .missing }
+        switch String(decoding: bytes, as: UTF8.self) {
+        case "true", "True", "TRUE", "1": return .value(true)
+        case "false", "False", "FALSE", "0": return .value(false)
+        default: return .mismatch("is not a boolean")
         }
     }
 
@@ -116,7 +118,7 @@ enum ValueConversion {
         switch cell {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
-        case .number(let b): return String(decoding: b.prefix(80), as: UTF8.self)
+        case .number(let number): return String(decoding: number.bytes.prefix(80), as: UTF8.self)
         case .string(let b), .text(let b), .composite(let b): return quoted(b)
         }
     }

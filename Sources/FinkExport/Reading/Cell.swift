@@ -6,7 +6,7 @@ package enum Cell {
     /// JSON `true` / `false`.
     case bool(Bool)
     /// A number literal (JSON grammar, or `NaN` / `Infinity` / `-Infinity` as Python writes them).
-    case number(UnsafeBufferPointer<UInt8>)
+    case number(NumberLiteral)
     /// A JSON string, escapes already decoded; valid UTF-8.
     case string(UnsafeBufferPointer<UInt8>)
     /// Untyped text, such as a CSV field: a number, a boolean or a string, by its column.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a feature string could not be read.
 package enum FeatureStringError: Error, Equatable, CustomStringConvertible {
     /// Not a list in `[...]` or `{...}` (the string's start, quoted).
@@ -43,28 +49,28 @@ package enum FeatureStringParser {
         end -= 1
         trim(bytes, &start, &end)
         if start == end { return 0 }
+        let base = bytes.baseAddress!
         var itemStart = start
-        var index = start
-        while index <= end {
-            if index == end || bytes[index] == UInt8(ascii: ",") {
-                var a = itemStart, b = index
-                trim(bytes, &a, &b)
-                guard a < b else {
-                    throw FeatureStringError.emptyEntry(position: values.count + 1, list: preview(bytes))
-                }
-                let item = UnsafeBufferPointer(rebasing: bytes[a ..< b])
-                if ValueConversion.isMissingText(item) {
-                    values.append(.nan)
-                } else if let value = NumberParsing.double(item) {
-                    values.append(value)
-                } else {
-                    throw FeatureStringError.notANumber(String(decoding: item, as: UTF8.self), position: values.count + 1)
-                }
-                itemStart = index + 1
+        while true {
+            // memchr finds the separator a word at a time; entries run to twenty bytes.
+            let separator = memchr(base + itemStart, Int32(UInt8(ascii: ",")), end - itemStart)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
+            var a = itemStart, b = separator
+            trim(bytes, &a, &b)
+            guard a < b else {
+                throw FeatureStringError.emptyEntry(position: values.count + 1, list: preview(bytes))
             }
-            index += 1
+            let item = UnsafeBufferPointer(rebasing: bytes[a ..< b])
+            if let value = NumberParsing.double(item) {
+                values.append(value)
+            } else if ValueConversion.isMissingText(item) {
+                values.append(.nan)
+            } else {
+                throw FeatureStringError.notANumber(String(decoding: item, as: UTF8.self), position: values.count + 1)
+            }
+            if separator == end { return values.count }
+            itemStart = separator + 1
         }
-        return values.count
     }
 
     private static func trim(_ bytes: UnsafeBufferPointer<UInt8>, _ start: inout Int, _ end: inout Int) {

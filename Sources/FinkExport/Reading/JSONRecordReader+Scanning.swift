@@ -1,39 +1,54 @@
 /// Numbers, literal words, nested values and whitespace: the JSON reader's scanning.
 extension JSONRecordReader {
-    mutating func scanNumber() throws {
+    /// Scans a JSON number (or `-Infinity`) and takes it apart on the way. The position is
+    /// kept in a local until the end, so that it stays in a register.
+    @inline(__always)
+    mutating func scanNumber() throws -> NumberLiteral {
         let start = position
-        if input[position] == UInt8(ascii: "-") {
-            position += 1
-            if position < input.count && input[position] == UInt8(ascii: "I") {
+        let base = input.baseAddress!
+        let count = input.count
+        var p = start
+        var parts = DecimalParts()
+        if base[p] == UInt8(ascii: "-") {
+            parts.negative = true
+            p &+= 1
+            if p < count && base[p] == UInt8(ascii: "I") {
+                position = p
                 try expectWord("Infinity")
-                return
+                return NumberLiteral(bytes: UnsafeBufferPointer(rebasing: input[start ..< position]), parts: nil)
             }
         }
-        guard position < input.count, isDigit(input[position]) else {
-            throw ReadError(offset: position, reason: "a number needs digits after '-'")
+        guard p < count, isDigit(base[p]) else {
+            throw ReadError(offset: p, reason: "a number needs digits after '-'")
         }
-        if input[position] == UInt8(ascii: "0") {
-            position += 1
+        if base[p] == UInt8(ascii: "0") {
+            parts.digits = 1
+            p &+= 1
         } else {
-            while position < input.count && isDigit(input[position]) { position += 1 }
+            p = DigitRun.accumulate(base, from: p, end: count, mantissa: &parts.mantissa, digits: &parts.digits)
         }
-        if position < input.count && input[position] == UInt8(ascii: ".") {
-            position += 1
-            let digitsStart = position
-            while position < input.count && isDigit(input[position]) { position += 1 }
-            guard position > digitsStart else { throw ReadError(offset: position, reason: "a number needs digits after '.'") }
+        if p < count && base[p] == UInt8(ascii: ".") {
+            let before = parts.digits
+            p = DigitRun.accumulate(base, from: p &+ 1, end: count, mantissa: &parts.mantissa, digits: &parts.digits)
+            let fractionDigits = parts.digits &- before
+            guard fractionDigits > 0 else { throw ReadError(offset: p, reason: "a number needs digits after '.'") }
+            parts.exponent = -fractionDigits
+            parts.isInteger = false
         }
-        if position < input.count && (input[position] | 0x20) == UInt8(ascii: "e") {
-            position += 1
-            if position < input.count && (input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-")) { position += 1 }
-            let digitsStart = position
-            while position < input.count && isDigit(input[position]) { position += 1 }
-            guard position > digitsStart else { throw ReadError(offset: position, reason: "a number needs digits in its exponent") }
+        if p < count && (base[p] | 0x20) == UInt8(ascii: "e") {
+            guard let end = NumberParsing.exponent(input, from: p &+ 1, into: &parts) else {
+                p &+= 1
+                if p < count && (base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-")) { p &+= 1 }
+                throw ReadError(offset: p, reason: "a number needs digits in its exponent")
+            }
+            p = end
         }
-        if position == input.count {
+        if p == count {
             // A number can only end the input when the body was cut off mid-array.
             throw ReadError(offset: start, reason: "unexpected end of input after a number: the body looks cut off")
         }
+        position = p
+        return NumberLiteral(bytes: UnsafeBufferPointer(start: base + start, count: p &- start), parts: parts)
     }
 
     mutating func expectWord(_ word: StaticString) throws {

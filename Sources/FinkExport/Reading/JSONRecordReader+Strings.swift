@@ -18,27 +18,40 @@ extension JSONRecordReader {
 
     /// The offset of the closing quote of a string whose content starts at `start`.
     func endOfString(from start: Int) throws -> Int {
+        try scanString(from: start).end
+    }
+
+    /// The offset of the closing quote of a string whose content starts at `start`, and
+    /// whether the content is plain: ASCII without escapes, usable as it is.
+    @inline(__always)
+    func scanString(from start: Int) throws -> (end: Int, plain: Bool) {
         var i = start
+        var seen: UInt64 = 0
         // Eight bytes at a time while none of them is a quote, a backslash or a control
-        // character (feature strings run to hundreds of plain bytes).
+        // character (feature strings run to hundreds of plain bytes); the high bits of the
+        // words passed tell whether any byte was beyond ASCII.
         if let base = input.baseAddress {
             let raw = UnsafeRawPointer(base)
             while i + 8 <= input.count {
                 let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 if Self.mayEndString(word) { break }
+                seen |= word
                 i += 8
             }
         }
+        var plain = seen & Self.highBits == 0
         while i < input.count {
             let byte = input[i]
-            if byte == UInt8(ascii: "\"") { return i }
+            if byte == UInt8(ascii: "\"") { return (i, plain) }
             if byte == UInt8(ascii: "\\") {
+                plain = false
                 i += 2
                 continue
             }
             if byte < 0x20 {
                 throw ReadError(offset: i, reason: "a control character (0x\(String(byte, radix: 16))) inside a string must be escaped")
             }
+            if byte >= 0x80 { plain = false }
             i += 1
         }
         throw ReadError(offset: input.count, reason: "unexpected end of input inside a string: the body looks cut off")
@@ -59,9 +72,12 @@ extension JSONRecordReader {
         return (zeroInQuote | zeroInBackslash | below0x20) & highBits != 0
     }
 
-    /// Calls `body` with the decoded, validated UTF-8 of a raw string body.
-    mutating func withDecodedString<R>(_ raw: UnsafeBufferPointer<UInt8>, startOffset: Int,
+    /// Calls `body` with the decoded, validated UTF-8 of a raw string body; a `plain` one
+    /// (see ``scanString(from:)``) is passed as it is.
+    @inline(__always)
+    mutating func withDecodedString<R>(_ raw: UnsafeBufferPointer<UInt8>, startOffset: Int, plain: Bool = false,
                                                 _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        if plain { return try body(raw) }
         var hasEscape = false
         var hasNonASCII = false
         for byte in raw {
@@ -88,10 +104,12 @@ extension JSONRecordReader {
     func decodeEscapes(_ raw: UnsafeBufferPointer<UInt8>, startOffset: Int, into out: inout [UInt8]) throws {
         var i = 0
         while i < raw.count {
-            let byte = raw[i]
-            guard byte == UInt8(ascii: "\\") else {
-                out.append(byte)
-                i += 1
+            guard raw[i] == UInt8(ascii: "\\") else {
+                // The plain run up to the next escape, in one copy.
+                var runEnd = i + 1
+                while runEnd < raw.count && raw[runEnd] != UInt8(ascii: "\\") { runEnd += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i ..< runEnd]))
+                i = runEnd
                 continue
             }
             guard i + 1 < raw.count else {

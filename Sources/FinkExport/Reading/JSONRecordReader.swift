@@ -119,6 +119,7 @@ package struct JSONRecordReader: SteppedRecordReader {
         try handler.endRecord()
     }
 
+    @inline(__always)
     mutating func readKey<Handler: RecordHandler>(index: Int, handler: inout Handler) throws -> Int {
         let start = position + 1
         // The same bytes as the previous record's key here, then a quote: the same key (the
@@ -145,20 +146,19 @@ package struct JSONRecordReader: SteppedRecordReader {
         return slot
     }
 
+    @inline(__always)
     mutating func readValue<Handler: RecordHandler>(slot: Int, handler: inout Handler) throws {
         let first = try peek()
         switch first {
         case UInt8(ascii: "\""):
             let start = position + 1
-            let end = try endOfString(from: start)
+            let (end, plain) = try scanString(from: start)
             position = end + 1
-            try withDecodedString(UnsafeBufferPointer(rebasing: input[start ..< end]), startOffset: start) {
+            try withDecodedString(UnsafeBufferPointer(rebasing: input[start ..< end]), startOffset: start, plain: plain) {
                 try handler.value(.string($0), slot: slot)
             }
         case UInt8(ascii: "-"), UInt8(ascii: "0") ... UInt8(ascii: "9"):
-            let start = position
-            try scanNumber()
-            try handler.value(.number(UnsafeBufferPointer(rebasing: input[start ..< position])), slot: slot)
+            try handler.value(.number(try scanNumber()), slot: slot)
         case UInt8(ascii: "t"):
             try expectWord("true")
             try handler.value(.bool(true), slot: slot)
@@ -171,11 +171,11 @@ package struct JSONRecordReader: SteppedRecordReader {
         case UInt8(ascii: "N"):
             let start = position
             try expectWord("NaN")
-            try handler.value(.number(UnsafeBufferPointer(rebasing: input[start ..< position])), slot: slot)
+            try handler.value(.number(NumberLiteral(bytes: UnsafeBufferPointer(rebasing: input[start ..< position]), parts: nil)), slot: slot)
         case UInt8(ascii: "I"):
             let start = position
             try expectWord("Infinity")
-            try handler.value(.number(UnsafeBufferPointer(rebasing: input[start ..< position])), slot: slot)
+            try handler.value(.number(NumberLiteral(bytes: UnsafeBufferPointer(rebasing: input[start ..< position]), parts: nil)), slot: slot)
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             let start = position
             try skipComposite()

@@ -14,6 +14,19 @@ package enum IntegerParse: Equatable {
     case notInteger
 }
 
+/// A decimal literal taken apart, before it is made a value.
+package struct DecimalParts {
+    /// The literal's digits as one integer: exact while at most 19 of them are significant.
+    var mantissa: UInt64 = 0
+    /// The digits in the literal, leading zeros counted.
+    var digits = 0
+    /// The power of ten the mantissa is multiplied by.
+    var exponent = 0
+    var negative = false
+    /// No fraction and no exponent.
+    var isInteger = true
+}
+
 /// Exact decimal-to-binary conversions for the hot path.
 ///
 /// Integers never pass through `Double`, so ids above 2^53 stay exact. Doubles are correctly
@@ -58,103 +71,112 @@ package enum NumberParsing {
     /// is refused), and the words `NaN`, `nan`, `Infinity`, `inf` with an optional sign.
     /// Returns nil when the text is not a number.
     package static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let parts = parts(bytes) else {
+            var i = 0
+            if i < bytes.count && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) { i = 1 }
+            guard i < bytes.count, !isDigit(bytes[i]) else { return nil }
+            return special(UnsafeBufferPointer(rebasing: bytes[i...])).map { bytes[0] == UInt8(ascii: "-") ? -$0 : $0 }
+        }
+        return double(parts, literal: bytes)
+    }
+
+    /// Takes a decimal literal apart (the words are not decimals): one pass, eight digits at a
+    /// time (``DigitRun``), the digits checked and added to the mantissa together.
+    package static func parts(_ bytes: UnsafeBufferPointer<UInt8>) -> DecimalParts? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        let n = bytes.count
         var i = 0
+        var parts = DecimalParts()
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            parts.negative = bytes[0] == UInt8(ascii: "-")
+            i = 1
+        }
+        guard i < n, isDigit(bytes[i]) else { return nil }
+        i = DigitRun.accumulate(base, from: i, end: n, mantissa: &parts.mantissa, digits: &parts.digits)
+        if i < n && bytes[i] == UInt8(ascii: ".") {
+            let before = parts.digits
+            i = DigitRun.accumulate(base, from: i &+ 1, end: n, mantissa: &parts.mantissa, digits: &parts.digits)
+            let fractionDigits = parts.digits &- before
+            guard fractionDigits > 0 else { return nil }
+            parts.exponent = -fractionDigits
+            parts.isInteger = false
+        }
+        if i < n && (bytes[i] | 0x20) == UInt8(ascii: "e") {
+            guard let end = exponent(bytes, from: i &+ 1, into: &parts) else { return nil }
+            i = end
+        }
+        guard i == n else { return nil }
+        return parts
+    }
+
+    /// Reads an exponent's `[-+]?digits` from `index` into `parts`; returns where it ends, or
+    /// nil when it has no digits. Past 100,000 the power is kept there: any double has
+    /// overflowed or underflowed long before.
+    @inline(__always)
+    static func exponent(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int, into parts: inout DecimalParts) -> Int? {
+        var i = index
         let n = bytes.count
         var negative = false
         if i < n && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
             negative = bytes[i] == UInt8(ascii: "-")
-            i += 1
-        }
-        guard i < n else { return nil }
-        if !isDigit(bytes[i]) {
-            return special(UnsafeBufferPointer(rebasing: bytes[i...])).map { negative ? -$0 : $0 }
-        }
-        let integerStart = i
-        while i < n && isDigit(bytes[i]) { i &+= 1 }
-        let integerEnd = i
-        var fractionStart = i
-        var fractionEnd = i
-        if i < n && bytes[i] == UInt8(ascii: ".") {
             i &+= 1
-            fractionStart = i
-            while i < n && isDigit(bytes[i]) { i &+= 1 }
-            fractionEnd = i
-            guard fractionEnd > fractionStart else { return nil }
         }
-        var exponent = 0
-        if i < n && (bytes[i] | 0x20) == UInt8(ascii: "e") {
+        var written = 0
+        let digitsStart = i
+        while i < n && isDigit(bytes[i]) {
+            if written < 100_000 { written = written &* 10 &+ Int(bytes[i] &- UInt8(ascii: "0")) }
             i &+= 1
-            var exponentNegative = false
-            if i < n && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
-                exponentNegative = bytes[i] == UInt8(ascii: "-")
-                i &+= 1
-            }
-            var written = 0
-            let digitsStart = i
-            while i < n && isDigit(bytes[i]) {
-                if written < 100_000 { written = written &* 10 &+ Int(bytes[i] &- UInt8(ascii: "0")) }
-                i &+= 1
-            }
-            guard i > digitsStart else { return nil }
-            exponent = exponentNegative ? -written : written
         }
-        guard i == n, integerEnd > integerStart else { return nil }
-        exponent -= fractionEnd - fractionStart
-        // Leading zeros are not significant; the mantissa is exact only up to 19 digits.
-        var leadingZeros = 0
-        var k = integerStart
-        while k < integerEnd && bytes[k] == UInt8(ascii: "0") { leadingZeros &+= 1; k &+= 1 }
-        if k == integerEnd {
-            k = fractionStart
-            while k < fractionEnd && bytes[k] == UInt8(ascii: "0") { leadingZeros &+= 1; k &+= 1 }
-        }
-        let significantDigits = (integerEnd - integerStart) + (fractionEnd - fractionStart) - leadingZeros
-        var mantissa: UInt64 = 0
-        if significantDigits <= 19 {
-            mantissa = accumulate(bytes, integerStart, integerEnd, into: 0)
-            mantissa = accumulate(bytes, fractionStart, fractionEnd, into: mantissa)
-        }
-        if significantDigits <= 15 && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
+        guard i > digitsStart else { return nil }
+        parts.exponent += negative ? -written : written
+        parts.isInteger = false
+        return i
+    }
+
+    /// The double nearest to a literal taken apart; `literal` is its text, for the rare cases
+    /// the parts do not decide.
+    package static func double(_ parts: DecimalParts, literal: UnsafeBufferPointer<UInt8>) -> Double {
+        // The mantissa is exact while it has at most 19 significant digits (leading zeros add
+        // nothing to it); past that, strtod decides.
+        if parts.digits > 19 && significantDigits(literal, digits: parts.digits) > 19 { return correctlyRounded(literal) }
+        let mantissa = parts.mantissa
+        let exponent = parts.exponent
+        if mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
             var value = Double(mantissa)
             if exponent < 0 { value /= exactPowersOfTen[-exponent] } else { value *= exactPowersOfTen[exponent] }
-            return negative ? -value : value
+            return parts.negative ? -value : value
         }
-        if significantDigits <= 19, let value = eiselLemire(mantissa: mantissa, exponent: exponent, negative: negative) {
+        if let value = eiselLemire(mantissa: mantissa, exponent: exponent, negative: parts.negative) {
             return value
         }
-        return correctlyRounded(bytes)
+        return correctlyRounded(literal)
     }
 
-    /// `mantissa` followed by the digits `bytes[start ..< end]`, eight at a time where it can;
-    /// the caller has made sure the result fits.
-    @inline(__always)
-    private static func accumulate(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
-                                   into mantissa: UInt64) -> UInt64 {
-        var value = mantissa
-        var k = start
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while k &+ 8 <= end {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-                value = value &* 100_000_000 &+ UInt64(eightDigits(word))
-                k &+= 8
+    /// The exact integer of a literal taken apart, as ``integer(_:)`` reads its text.
+    package static func integer(_ parts: DecimalParts, literal: UnsafeBufferPointer<UInt8>) -> IntegerParse {
+        guard parts.isInteger else { return .notInteger }
+        // Up to 19 digits the mantissa is the exact magnitude; longer ones are read again.
+        guard parts.digits <= 19 else { return integer(literal) }
+        if parts.negative {
+            guard parts.mantissa <= UInt64(Int64.max) + 1 else { return .overflow }
+            return .value(parts.mantissa == UInt64(Int64.max) + 1 ? Int64.min : -Int64(parts.mantissa))
+        }
+        guard parts.mantissa <= UInt64(Int64.max) else { return .overflow }
+        return .value(Int64(parts.mantissa))
+    }
+
+    /// The digits of a checked literal less its leading zeros (those before the first nonzero
+    /// digit, in the integer part or the fraction).
+    private static func significantDigits(_ bytes: UnsafeBufferPointer<UInt8>, digits: Int) -> Int {
+        var leadingZeros = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "0") {
+                leadingZeros &+= 1
+            } else if byte != UInt8(ascii: "-") && byte != UInt8(ascii: "+") && byte != UInt8(ascii: ".") {
+                break
             }
         }
-        while k < end {
-            value = value &* 10 &+ UInt64(bytes[k] &- UInt8(ascii: "0"))
-            k &+= 1
-        }
-        return value
-    }
-
-    /// The value of eight ASCII digits read as a little-endian word (first digit lowest).
-    @inline(__always)
-    private static func eightDigits(_ word: UInt64) -> UInt32 {
-        var value = word &- 0x3030_3030_3030_3030
-        value = (value &* 10) &+ (value >> 8)
-        let mask: UInt64 = 0x0000_00FF_0000_00FF
-        value = ((value & mask) &* 0x000F_4240_0000_0064 &+ ((value >> 16) & mask) &* 0x0000_2710_0000_0001) >> 32
-        return UInt32(truncatingIfNeeded: value)
+        return digits - leadingZeros
     }
 
     private static func special(_ word: UnsafeBufferPointer<UInt8>) -> Double? {

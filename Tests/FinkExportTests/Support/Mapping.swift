@@ -106,8 +106,16 @@ struct RecordingHandler: RecordHandler {
         case end
     }
 
+    /// A number as the reader took it apart while scanning it.
+    struct Number {
+        let text: String
+        let double: Double?
+        let integer: IntegerParse
+    }
+
     var keys: [String] = []
     var events: [Event] = []
+    var numbers: [Number] = []
 
     mutating func beginRecord() throws { events.append(.begin) }
     mutating func endRecord() throws { events.append(.end) }
@@ -122,7 +130,9 @@ struct RecordingHandler: RecordHandler {
         switch cell {
         case .null: text = "null"
         case .bool(let flag): text = "bool:\(flag)"
-        case .number(let b): text = "number:" + String(decoding: b, as: UTF8.self)
+        case .number(let number):
+            text = "number:" + String(decoding: number.bytes, as: UTF8.self)
+            numbers.append(Number(text: String(text.dropFirst(7)), double: number.double, integer: number.integer))
         case .string(let b): text = "string:" + String(decoding: b, as: UTF8.self)
         case .text(let b): text = "text:" + String(decoding: b, as: UTF8.self)
         case .composite(let b): text = "composite:" + String(decoding: b, as: UTF8.self)
