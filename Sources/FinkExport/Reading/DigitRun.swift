@@ -1,5 +1,6 @@
 /// Runs of ASCII digits read eight bytes at a time, for the number scanners: a 17-digit
-/// double is two or three words rather than seventeen byte tests.
+/// double is two or three words rather than seventeen byte tests, and each word's digits are
+/// checked and valued together.
 ///
 /// A word is read little-endian (the first byte lowest); past the end of the buffer it is
 /// padded with zero bytes, which are not digits, and nothing beyond `end` is ever read.
@@ -10,6 +11,7 @@ enum DigitRun {
     /// Powers of ten up to 10^8, the multipliers of a mantissa for a run of that many digits.
     private static let powersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 
+    /// The eight bytes from `index` as one word, zero bytes in place of those past `end`.
     @inline(__always)
     static func word(_ base: UnsafePointer<UInt8>, at index: Int, end: Int) -> UInt64 {
         let raw = UnsafeRawPointer(base)
@@ -39,18 +41,6 @@ enum DigitRun {
         let offset = word ^ (ones &* 0x30)
         let notDigit = (((offset & ~highBits) &+ ones &* 0x76) | offset) & highBits
         return notDigit.trailingZeroBitCount >> 3
-    }
-
-    /// The bytes from `index` while they are digits: where the run ends.
-    @inline(__always)
-    static func skip(_ base: UnsafePointer<UInt8>, from index: Int, end: Int) -> Int {
-        var i = index
-        while i < end {
-            let run = leadingDigits(word(base, at: i, end: end))
-            i &+= run
-            if run < 8 { break }
-        }
-        return Swift.min(i, end)
     }
 
     /// Reads the digits from `index` into `mantissa` (times ten per digit, plus the digit) and

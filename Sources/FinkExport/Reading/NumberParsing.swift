@@ -22,6 +22,7 @@ package struct DecimalParts {
     var digits = 0
     /// The power of ten the mantissa is multiplied by.
     var exponent = 0
+    /// A minus sign before the digits.
     var negative = false
     /// No fraction and no exponent.
     var isInteger = true
