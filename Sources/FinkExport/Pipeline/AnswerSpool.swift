@@ -113,30 +113,12 @@ package final class AnswerSpool: @unchecked Sendable {
         let target = directory.appendingPathComponent(name)
         let temporary = directory.appendingPathComponent(".\(name).tmp-\(UInt32.random(in: 0 ... .max))")
         // POSIX calls, for the errno of a full disk or a file-size limit in the message.
-        func failure() -> ResumeError {
-            let reason = String(cString: strerror(errno))
+        func failure(_ code: Int32 = errno) -> ResumeError {
+            let reason = String(cString: strerror(code))
             unlink(temporary.path)
             return ResumeError.cannotKeep(directory: directory.path, reason: reason)
         }
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure() }
-        let written = data.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
-            }
-            return true
-        }
-        guard written else {
-            let error = failure()
-            close(descriptor)
-            throw error
-        }
-        guard close(descriptor) == 0, rename(temporary.path, target.path) == 0 else { throw failure() }
+        if case .failed(let code) = UncachedFileWrite.write(data, to: temporary.path) { throw failure(code) }
+        guard rename(temporary.path, target.path) == 0 else { throw failure() }
     }
 }
