@@ -18,6 +18,15 @@ struct UncachedFileWriteTests {
         return words.withUnsafeMutableBytes { Data($0.prefix(count)) }
     }
 
+    /// `bytes` in a buffer that starts on a page (as a received body does) or 8 bytes past one.
+    static func source(_ bytes: Data, pageAligned: Bool) -> Data {
+        var block: UnsafeMutableRawPointer?
+        guard posix_memalign(&block, 4096, bytes.count + 8) == 0, let block else { fatalError("out of memory") }
+        let start = pageAligned ? block : block + 8
+        bytes.copyBytes(to: start.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        return Data(bytesNoCopy: start, count: bytes.count, deallocator: .custom { _, _ in free(block) })
+    }
+
     /// The system's calls, except that `write` answers `refuse(bytes written so far, count asked)`
     /// instead while the descriptor is in `O_DIRECT` mode: nil passes the call on, a number is
     /// the result (an `errno` set when negative) or how many bytes to pass on when positive.
@@ -65,14 +74,15 @@ struct UncachedFileWriteTests {
         return best.type == "ext4"
     }
 
-    @Test("every length reads back byte for byte; large files go to the device directly where the file system allows")
-    func lengthsReadBack() throws {
+    @Test("every length reads back byte for byte; large files go to the device directly where the file system allows",
+          arguments: [true, false])
+    func lengthsReadBack(pageAligned: Bool) throws {
         let scratch = try ScratchDirectory()
         let ext4 = Self.isExt4(scratch.url)
         for length in Self.lengths {
             let bytes = Self.randomBytes(length)
             let path = scratch.path("file-\(length)").path
-            let outcome = UncachedFileWrite.write(bytes, to: path)
+            let outcome = UncachedFileWrite.write(Self.source(bytes, pageAligned: pageAligned), to: path)
             if length < UncachedFileWrite.smallestDirect {
                 #expect(outcome == .cached, "\(length) bytes")
             } else if ext4 {
@@ -112,8 +122,10 @@ struct UncachedFileWriteTests {
     }
 
     @Test("a device that refuses the alignment, at once or after some buffers, or takes part of a block: the page cache takes the rest",
-          arguments: [("at once", 0, -1), ("after two buffers", 2 << 20, -1), ("part of a block", 1 << 20, 1000)])
-    func refusedWhileWriting(_ when: String, after: Int, partial: Int) throws {
+          arguments: [("at once", 0, -1), ("after two buffers", 2 << 20, -1), ("part of a block", 1 << 20, 1000)],
+          [true, false])
+    func refusedWhileWriting(_ when: (String, Int, Int), pageAligned: Bool) throws {
+        let (_, after, partial) = when
         let scratch = try ScratchDirectory()
         let path = scratch.path("answer.json").path
         let calls = Self.device { written, count -> (result: Int, errno: Int32)? in
@@ -121,8 +133,8 @@ struct UncachedFileWriteTests {
             return partial < 0 ? (-1, EINVAL) : (min(partial, count), 0)
         }
         let bytes = Self.randomBytes(3 << 20 + 12345)
-        #expect(UncachedFileWrite.write(bytes, to: path, calls: calls) == .cached, "\(when)")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes, "\(when)")
+        #expect(UncachedFileWrite.write(Self.source(bytes, pageAligned: pageAligned), to: path, calls: calls) == .cached)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
 
     @Test("a full disk part-way is its errno, whichever way the bytes were going")

@@ -22,6 +22,7 @@ final class CurlExchange {
     // Announced lengths above this are not trusted for the first allocation; the body then grows.
     private static let largestReservation = 1 << 30
     private static let smallestBuffer = 1 << 16
+    private static let pageAlignment = 4096
 
     init() {
         errorText = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -54,7 +55,16 @@ final class CurlExchange {
             if capacity == 0, let announcedLength, announcedLength <= Self.largestReservation {
                 wanted = max(announcedLength, receivedLength + count)
             }
-            guard let grown = realloc(body, wanted) else {
+            // The first buffer starts on a page, so the kept answers can go to the disk from it
+            // without a copy (`UncachedFileWrite`); `realloc` may move it off one, which costs
+            // only that copy.
+            var grown: UnsafeMutableRawPointer?
+            if body == nil {
+                if posix_memalign(&grown, Self.pageAlignment, wanted) != 0 { grown = nil }
+            } else {
+                grown = realloc(body, wanted)
+            }
+            guard let grown else {
                 allocationFailed = true
                 return 0
             }

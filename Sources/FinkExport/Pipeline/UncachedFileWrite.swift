@@ -92,36 +92,36 @@ enum UncachedFileWrite {
         return failure != 0 ? .failed(failure) : direct ? .direct : .cached
     }
 
-    /// Writes `count` bytes from `base` through an aligned buffer, the last block padded with zeros
-    /// and the file then cut to `count`.
+    /// Writes `count` bytes from `base`, the last block padded with zeros and the file then cut to
+    /// `count`. A source on a block boundary (a received body is allocated so) goes to the device
+    /// as it is, but for its ragged end; any other goes through an aligned buffer.
     ///
     /// - Returns: how many bytes are in the file when it stops: `count` when all went directly; fewer,
     ///   with `failure` left 0, when the device refused this alignment (`EINVAL`) or wrote part of a
     ///   block, so the caller can finish without `O_DIRECT`; `failure` set on any other error.
     private static func writeDirect(_ base: UnsafeRawPointer, count: Int, to descriptor: Int32, calls: Calls,
                                     failure: inout Int32) -> Int {
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: alignment)
+        let sourceAligned = Int(bitPattern: base) % alignment == 0
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: sourceAligned ? alignment : chunkSize,
+                                                      alignment: alignment)
         defer { buffer.deallocate() }
         var offset = 0
         while offset < count {
-            let length = min(chunkSize, count - offset)
-            buffer.copyMemory(from: base + offset, byteCount: length)
+            var length = min(chunkSize, count - offset)
+            let source: UnsafeRawPointer
+            if sourceAligned, length >= alignment {
+                length = length / alignment * alignment
+                source = base + offset
+            } else {
+                buffer.copyMemory(from: base + offset, byteCount: length)
+                source = UnsafeRawPointer(buffer)
+            }
             let padded = (length + alignment - 1) / alignment * alignment
-            if padded > length { buffer.advanced(by: length).initializeMemory(as: UInt8.self, repeating: 0, count: padded - length) }
-            var written = 0
-            while written < padded {
-                let result = calls.write(descriptor, buffer + written, padded - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EINVAL { return offset }
-                    failure = errno
-                    return offset
-                }
-                if result % alignment != 0 {
-                    // A partial block: the rest cannot go directly; the caller redoes this chunk.
-                    return offset
-                }
-                written += result
+            if padded > length {
+                buffer.advanced(by: length).initializeMemory(as: UInt8.self, repeating: 0, count: padded - length)
+            }
+            guard writeBlocks(source, length: padded, to: descriptor, calls: calls, failure: &failure) else {
+                return offset
             }
             offset += length
         }
@@ -129,6 +129,26 @@ enum UncachedFileWrite {
             failure = errno
         }
         return count
+    }
+
+    /// Writes `length` bytes, whole blocks, from the block-aligned `start`.
+    ///
+    /// - Returns: whether all went; when not, `failure` is set, or left 0 if the rest cannot go
+    ///   directly (`EINVAL`, or part of a block written).
+    private static func writeBlocks(_ start: UnsafeRawPointer, length: Int, to descriptor: Int32, calls: Calls,
+                                    failure: inout Int32) -> Bool {
+        var written = 0
+        while written < length {
+            let result = calls.write(descriptor, start + written, length - written)
+            if result < 0 {
+                if errno == EINTR { continue }
+                if errno != EINVAL { failure = errno }
+                return false
+            }
+            if result % alignment != 0 { return false }
+            written += result
+        }
+        return true
     }
 }
 
