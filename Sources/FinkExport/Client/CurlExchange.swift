@@ -17,12 +17,10 @@ final class CurlExchange {
     /// libcurl's message about a failure (`CURLOPT_ERRORBUFFER`).
     let errorText: UnsafeMutablePointer<CChar>
 
-    private var body: UnsafeMutableRawPointer?
-    private var capacity = 0
+    private var body: BodyBuffer?
     // Announced lengths above this are not trusted for the first allocation; the body then grows.
     private static let largestReservation = 1 << 30
     private static let smallestBuffer = 1 << 16
-    private static let pageAlignment = 4096
 
     init() {
         errorText = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -30,7 +28,6 @@ final class CurlExchange {
     }
 
     deinit {
-        free(body)
         errorText.deallocate()
     }
 
@@ -41,37 +38,29 @@ final class CurlExchange {
 
     /// The body received, handed over: the exchange keeps nothing of it.
     func takeBody() -> Data {
-        guard let body, receivedLength > 0 else { return Data() }
-        self.body = nil
-        capacity = 0
-        return Data(bytesNoCopy: body, count: receivedLength, deallocator: .free)
+        guard receivedLength > 0, let taken = body else { return Data() }
+        body = nil
+        return taken.take(count: receivedLength)
     }
 
     /// `CURLOPT_WRITEFUNCTION`: returns `count` to go on, anything else to fail the transfer.
     func receiveBody(_ bytes: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
         lastActivity = DispatchTime.now().uptimeNanoseconds
+        let capacity = body?.capacity ?? 0
         if receivedLength + count > capacity {
             var wanted = max(capacity * 2, receivedLength + count, Self.smallestBuffer)
             if capacity == 0, let announcedLength, announcedLength <= Self.largestReservation {
                 wanted = max(announcedLength, receivedLength + count)
             }
-            // The first buffer starts on a page, so the kept answers can go to the disk from it
-            // without a copy (`UncachedFileWrite`); `realloc` may move it off one, which costs
-            // only that copy.
-            var grown: UnsafeMutableRawPointer?
-            if body == nil {
-                if posix_memalign(&grown, Self.pageAlignment, wanted) != 0 { grown = nil }
+            if let body {
+                allocationFailed = !body.grow(to: wanted, keeping: receivedLength)
             } else {
-                grown = realloc(body, wanted)
+                body = BodyBuffer(capacity: wanted)
+                allocationFailed = body == nil
             }
-            guard let grown else {
-                allocationFailed = true
-                return 0
-            }
-            body = grown
-            capacity = wanted
+            if allocationFailed { return 0 }
         }
-        (body! + receivedLength).copyMemory(from: bytes, byteCount: count)
+        body!.start.advanced(by: receivedLength).copyMemory(from: bytes, byteCount: count)
         receivedLength += count
         return count
     }
