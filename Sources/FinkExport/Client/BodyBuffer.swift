@@ -4,15 +4,17 @@ import Foundation
 ///
 /// Every answer is several megabytes of fresh memory, and with 4 KiB pages the kernel's faults
 /// on it were about a tenth of a CSV export's CPU (one per page: trap, allocation, zeroing). A
-/// body of 2 MiB or more is therefore its own mapping, on 2 MiB boundaries, with transparent huge
-/// pages advised (`MADV_HUGEPAGE`: one fault per 2 MiB where the kernel has them, ordinary pages
-/// where it does not); a smaller one comes from `malloc`. Either way the buffer starts on a page,
+/// body of 2 MiB or more is therefore its own mapping, starting on a 2 MiB boundary, with
+/// transparent huge pages advised for its whole 2 MiB pieces (`MADV_HUGEPAGE`: one fault per
+/// 2 MiB where the kernel has them, ordinary pages where it does not); its ragged end keeps
+/// ordinary pages, so a body holds no more than a page beyond its length (a huge page there
+/// would hold a megabyte more per body on average). A smaller body comes from `malloc`. Either way the buffer starts on a page,
 /// so the kept answers can go to the disk from it without a copy (``UncachedFileWrite``).
 final class BodyBuffer {
     /// The bytes, `capacity` of them.
     private(set) var start: UnsafeMutableRawPointer
     private(set) var capacity: Int
-    /// The mapping's length when the buffer is mapped (`capacity` rounded up to 2 MiB); 0 when it
+    /// The mapping's length when the buffer is mapped (`capacity` rounded up to a page); 0 when it
     /// came from `malloc`.
     private var mappedLength: Int
     /// Whether a `Data` owns the memory now.
@@ -29,7 +31,7 @@ final class BodyBuffer {
             (start, self.capacity, mappedLength) = (block, capacity, 0)
             return
         }
-        let length = (capacity + Self.hugePage - 1) / Self.hugePage * Self.hugePage
+        let length = (capacity + Self.page - 1) / Self.page * Self.page
         // Mapped one huge page longer, then trimmed, so the buffer starts on a 2 MiB boundary.
         let reserved = length + Self.hugePage
         guard let mapped = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
@@ -39,7 +41,7 @@ final class BodyBuffer {
         let tail = reserved - lead - length
         if tail > 0 { munmap(mapped + lead + length, tail) }
         // Advice only: where huge pages are off, the mapping works with ordinary pages.
-        _ = madvise(mapped + lead, length, MADV_HUGEPAGE)
+        _ = madvise(mapped + lead, length / Self.hugePage * Self.hugePage, MADV_HUGEPAGE)
         (start, self.capacity, mappedLength) = (mapped + lead, length, length)
     }
 

@@ -3,9 +3,10 @@ import Foundation
 /// Writes a whole file around the page cache (`O_DIRECT`) where the file system allows it.
 ///
 /// The kept answers are as large as everything the API sent, and are read again only by a
-/// resumed export. Copied into the page cache, they cost the kernel about a tenth of a CPU
-/// export's time (on a virtual machine, up to a second of system time per 500 MB when the cache's
-/// pages are fresh); written directly, the device takes them from a small aligned buffer. Where
+/// resumed export. Copied into the page cache, they cost the kernel a tenth or more of an
+/// export's CPU (on a virtual machine, up to a second of system time per 500 MB when the cache's
+/// pages are fresh); written directly, the device takes them from the received body itself when
+/// it starts on a page, else through a small aligned buffer. Where
 /// `O_DIRECT` is refused (older tmpfs, some network and FUSE file systems) or the device wants
 /// another alignment, the file is written the ordinary way: the bytes are the same either way.
 enum UncachedFileWrite {
