@@ -8,15 +8,15 @@ import Foundation
 /// transparent huge pages advised for its whole 2 MiB pieces (`MADV_HUGEPAGE`: one fault per
 /// 2 MiB where the kernel has them, ordinary pages where it does not); its ragged end keeps
 /// ordinary pages, so a body holds no more than a page beyond its length (a huge page there
-/// would hold a megabyte more per body on average). A smaller body comes from `malloc`. Either way the buffer starts on a page,
-/// so the kept answers can go to the disk from it without a copy (``UncachedFileWrite``).
+/// would hold a megabyte more per body on average). A smaller body comes from `malloc`. Either
+/// way the buffer starts on a device block, so the kept answers can go to the disk from it
+/// without a copy (``UncachedFileWrite``).
 final class BodyBuffer {
-    /// The bytes, `capacity` of them.
+    /// The bytes, `capacity` of them; a mapping's whole length when `isMapped`.
     private(set) var start: UnsafeMutableRawPointer
     private(set) var capacity: Int
-    /// The mapping's length when the buffer is mapped (`capacity` rounded up to a page); 0 when it
-    /// came from `malloc`.
-    private var mappedLength: Int
+    /// Whether the memory is a mapping of its own (released by `munmap`), not from `malloc`.
+    private var isMapped: Bool
     /// Whether a `Data` owns the memory now.
     private var handedOver = false
 
@@ -27,8 +27,8 @@ final class BodyBuffer {
     init?(capacity: Int) {
         guard capacity >= Self.hugePage else {
             var block: UnsafeMutableRawPointer?
-            guard posix_memalign(&block, Self.page, max(capacity, 1)) == 0, let block else { return nil }
-            (start, self.capacity, mappedLength) = (block, capacity, 0)
+            guard posix_memalign(&block, UncachedFileWrite.alignment, max(capacity, 1)) == 0, let block else { return nil }
+            (start, self.capacity, isMapped) = (block, capacity, false)
             return
         }
         let length = (capacity + Self.page - 1) / Self.page * Self.page
@@ -42,7 +42,7 @@ final class BodyBuffer {
         if tail > 0 { munmap(mapped + lead + length, tail) }
         // Advice only: where huge pages are off, the mapping works with ordinary pages.
         _ = madvise(mapped + lead, length / Self.hugePage * Self.hugePage, MADV_HUGEPAGE)
-        (start, self.capacity, mappedLength) = (mapped + lead, length, length)
+        (start, self.capacity, isMapped) = (mapped + lead, length, true)
     }
 
     /// Moves the first `count` bytes into memory of at least `capacity` bytes; false (this buffer
@@ -52,7 +52,7 @@ final class BodyBuffer {
         larger.start.copyMemory(from: start, byteCount: count)
         swap(&start, &larger.start)
         swap(&self.capacity, &larger.capacity)
-        swap(&mappedLength, &larger.mappedLength)
+        swap(&isMapped, &larger.isMapped)
         // `larger` now holds the old memory, released as it goes.
         return true
     }
@@ -62,15 +62,15 @@ final class BodyBuffer {
     func take(count: Int) -> Data {
         precondition(!handedOver, "a body buffer handed over twice")
         handedOver = true
-        let mappedLength = mappedLength
-        guard mappedLength > 0 else { return Data(bytesNoCopy: start, count: count, deallocator: .free) }
+        guard isMapped else { return Data(bytesNoCopy: start, count: count, deallocator: .free) }
+        let length = capacity
         return Data(bytesNoCopy: start, count: count, deallocator: .custom { pointer, _ in
-            munmap(pointer, mappedLength)
+            munmap(pointer, length)
         })
     }
 
     deinit {
         if handedOver { return }
-        if mappedLength > 0 { munmap(start, mappedLength) } else { free(start) }
+        if isMapped { munmap(start, capacity) } else { free(start) }
     }
 }

@@ -6,9 +6,9 @@ import Foundation
 /// resumed export. Copied into the page cache, they cost the kernel a tenth or more of an
 /// export's CPU (on a virtual machine, up to a second of system time per 500 MB when the cache's
 /// pages are fresh); written directly, the device takes them from the received body itself when
-/// it starts on a page, else through a small aligned buffer. Where
-/// `O_DIRECT` is refused (older tmpfs, some network and FUSE file systems) or the device wants
-/// another alignment, the file is written the ordinary way: the bytes are the same either way.
+/// it starts on a block (``BodyBuffer``), else through a small aligned buffer. Where `O_DIRECT`
+/// is refused (older tmpfs, some network and FUSE file systems) or the device wants another
+/// alignment, the file is written the ordinary way: the bytes are the same either way.
 enum UncachedFileWrite {
     /// The alignment of buffer, length and offset that every common device accepts.
     static let alignment = 4096
