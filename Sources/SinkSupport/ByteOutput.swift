@@ -2,15 +2,12 @@ import CZlib
 import FinkExport
 import Foundation
 
-/// A buffered file writer with optional gzip compression, for the sinks that write their files
-/// themselves. The bytes go around the page cache where the file system allows it
-/// (``UncachedFile``), written behind the sink (``WriteBehindFile``): an export's output is as large as the API's answers, and copying it into
-/// the cache costs the kernel more than the writing.
+/// A buffered file writer with optional gzip compression, for the text sinks.
 ///
 /// Write errors (a full disk, a file-size limit) surface as ``SinkError/write(path:action:reason:)``
 /// naming the final path, never as a crash.
 public final class ByteOutput {
-    private let file: WriteBehindFile
+    private let descriptor: Int32
     private let displayPath: String
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 16
@@ -22,10 +19,9 @@ public final class ByteOutput {
     /// Creates (truncates) `url`; `displayPath` names the file in errors.
     public init(url: URL, displayPath: String, gzip: Bool, level: Int32 = 6) throws {
         self.displayPath = displayPath
-        do {
-            file = try WriteBehindFile(path: url.path)
-        } catch {
-            throw SinkError.write(path: displayPath, action: "creating it", reason: String(cString: strerror(error.errno)))
+        descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw SinkError.write(path: displayPath, action: "creating it", reason: String(cString: strerror(errno)))
         }
         buffer.reserveCapacity(bufferLimit + 4096)
         if gzip {
@@ -36,7 +32,7 @@ public final class ByteOutput {
                                        ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
             guard status == Z_OK else {
                 z.deallocate()
-                file.abandon()
+                Glibc.close(descriptor)
                 throw SinkError.write(path: displayPath, action: "starting gzip compression", reason: "zlib status \(status)")
             }
             stream = z
@@ -86,8 +82,8 @@ public final class ByteOutput {
         if stream != nil { try deflateAll(finish: true) }
         endStream()
         closed = true
-        if case .failed(let code) = file.close() {
-            throw SinkError.write(path: displayPath, action: "finishing it", reason: String(cString: strerror(code)))
+        guard Glibc.close(descriptor) == 0 else {
+            throw SinkError.write(path: displayPath, action: "finishing it", reason: String(cString: strerror(errno)))
         }
     }
 
@@ -96,7 +92,7 @@ public final class ByteOutput {
         guard !closed else { return }
         endStream()
         closed = true
-        file.abandon()
+        Glibc.close(descriptor)
     }
 
     private func endStream() {
@@ -143,9 +139,14 @@ public final class ByteOutput {
     }
 
     private func writeFully(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        guard let base = bytes.baseAddress else { return }
-        if let code = file.append(base, count: bytes.count) {
-            throw SinkError.write(path: displayPath, action: nil, reason: String(cString: strerror(code)))
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SinkError.write(path: displayPath, action: nil, reason: String(cString: strerror(errno)))
+            }
+            offset += written
         }
     }
 }

@@ -10,7 +10,7 @@ import Foundation
 /// ordinary pages, so a body holds no more than a page beyond its length (a huge page there
 /// would hold a megabyte more per body on average). A smaller body comes from `malloc`. Either
 /// way the buffer starts on a device block, so the kept answers can go to the disk from it
-/// without a copy (``UncachedFile``).
+/// without a copy (``UncachedFileWrite``).
 final class BodyBuffer {
     /// The bytes, `capacity` of them; a mapping's whole length when `isMapped`.
     private(set) var start: UnsafeMutableRawPointer
@@ -27,7 +27,7 @@ final class BodyBuffer {
     init?(capacity: Int) {
         guard capacity >= Self.hugePage else {
             var block: UnsafeMutableRawPointer?
-            guard posix_memalign(&block, UncachedFile.alignment, max(capacity, 1)) == 0, let block else { return nil }
+            guard posix_memalign(&block, UncachedFileWrite.alignment, max(capacity, 1)) == 0, let block else { return nil }
             (start, self.capacity, isMapped) = (block, capacity, false)
             return
         }

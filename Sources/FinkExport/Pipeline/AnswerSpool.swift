@@ -118,7 +118,7 @@ package final class AnswerSpool: @unchecked Sendable {
             unlink(temporary.path)
             return ResumeError.cannotKeep(directory: directory.path, reason: reason)
         }
-        if case .failed(let code) = UncachedFile.write(data, to: temporary.path) { throw failure(code) }
+        if case .failed(let code) = UncachedFileWrite.write(data, to: temporary.path) { throw failure(code) }
         guard rename(temporary.path, target.path) == 0 else { throw failure() }
     }
 }

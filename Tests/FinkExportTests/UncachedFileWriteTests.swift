@@ -6,7 +6,7 @@ import Testing
 /// The kept answers' files, written around the page cache: whatever way the bytes go, the file
 /// read back holds exactly them.
 @Suite("Files written around the page cache")
-struct UncachedFileTests {
+struct UncachedFileWriteTests {
     /// Lengths on both sides of the device block, the direct-write threshold and the aligned
     /// buffer, and one spanning several buffers with a ragged end.
     static let lengths = [0, 1, 4095, 4096, 4097, 65535, 65536, 65537, 1 << 20 - 1, 1 << 20, 1 << 20 + 1,
@@ -30,12 +30,12 @@ struct UncachedFileTests {
     /// The system's calls, except that `write` answers `refuse(bytes written so far, count asked)`
     /// instead while the descriptor is in `O_DIRECT` mode: nil passes the call on, a number is
     /// the result (an `errno` set when negative) or how many bytes to pass on when positive.
-    static func device(refusing refuse: @escaping @Sendable (Int, Int) -> (result: Int, errno: Int32)?) -> UncachedFile.Calls {
+    static func device(refusing refuse: @escaping @Sendable (Int, Int) -> (result: Int, errno: Int32)?) -> UncachedFileWrite.Calls {
         /// One file is written at a time, on the test's thread.
         final class Count: @unchecked Sendable { var value = 0 }
         let writtenDirectly = Count()
-        return UncachedFile.Calls(open: UncachedFile.Calls.system.open, write: { descriptor, bytes, count in
-            guard fcntl(descriptor, F_GETFL) & UncachedFile.directFlag != 0 else { return Glibc.write(descriptor, bytes, count) }
+        return UncachedFileWrite.Calls(open: UncachedFileWrite.Calls.system.open, write: { descriptor, bytes, count in
+            guard fcntl(descriptor, F_GETFL) & UncachedFileWrite.directFlag != 0 else { return Glibc.write(descriptor, bytes, count) }
             let answer = refuse(writtenDirectly.value, count) ?? (count, 0)
             if answer.result < 0 {
                 errno = answer.errno
@@ -44,8 +44,8 @@ struct UncachedFileTests {
             // A part of a block cannot go directly: written the ordinary way, as a device that
             // stopped part-way would leave it.
             let flags = fcntl(descriptor, F_GETFL)
-            let partial = answer.result % UncachedFile.alignment != 0
-            if partial { _ = fcntl(descriptor, F_SETFL, flags & ~UncachedFile.directFlag) }
+            let partial = answer.result % UncachedFileWrite.alignment != 0
+            if partial { _ = fcntl(descriptor, F_SETFL, flags & ~UncachedFileWrite.directFlag) }
             let result = Glibc.write(descriptor, bytes, answer.result)
             if partial { _ = fcntl(descriptor, F_SETFL, flags) }
             writtenDirectly.value += max(result, 0)
@@ -53,7 +53,7 @@ struct UncachedFileTests {
         })
     }
 
-    static func succeeded(_ outcome: UncachedFile.Outcome) -> Bool {
+    static func succeeded(_ outcome: UncachedFileWrite.Outcome) -> Bool {
         if case .failed = outcome { return false }
         return true
     }
@@ -82,8 +82,8 @@ struct UncachedFileTests {
         for length in Self.lengths {
             let bytes = Self.randomBytes(length)
             let path = scratch.path("file-\(length)").path
-            let outcome = UncachedFile.write(Self.source(bytes, pageAligned: pageAligned), to: path)
-            if length < UncachedFile.smallestDirect {
+            let outcome = UncachedFileWrite.write(Self.source(bytes, pageAligned: pageAligned), to: path)
+            if length < UncachedFileWrite.smallestDirect {
                 #expect(outcome == .cached, "\(length) bytes")
             } else if ext4 {
                 #expect(outcome == .direct, "\(length) bytes")
@@ -99,9 +99,9 @@ struct UncachedFileTests {
     func overwriteTruncates() throws {
         let scratch = try ScratchDirectory()
         let path = scratch.path("answer.json").path
-        #expect(Self.succeeded(UncachedFile.write(Self.randomBytes(3 << 20), to: path)))
+        #expect(Self.succeeded(UncachedFileWrite.write(Self.randomBytes(3 << 20), to: path)))
         let shorter = Self.randomBytes(100_001)
-        #expect(Self.succeeded(UncachedFile.write(shorter, to: path)))
+        #expect(Self.succeeded(UncachedFileWrite.write(shorter, to: path)))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == shorter)
     }
 
@@ -109,15 +109,15 @@ struct UncachedFileTests {
     func refusedAtOpen() throws {
         let scratch = try ScratchDirectory()
         let path = scratch.path("answer.json").path
-        let refusing = UncachedFile.Calls(open: { path, flags in
-            if flags & UncachedFile.directFlag != 0 {
+        let refusing = UncachedFileWrite.Calls(open: { path, flags in
+            if flags & UncachedFileWrite.directFlag != 0 {
                 errno = EINVAL
                 return -1
             }
-            return UncachedFile.Calls.system.open(path, flags)
-        }, write: UncachedFile.Calls.system.write)
+            return UncachedFileWrite.Calls.system.open(path, flags)
+        }, write: UncachedFileWrite.Calls.system.write)
         let bytes = Self.randomBytes(2 << 20 + 7)
-        #expect(UncachedFile.write(bytes, to: path, calls: refusing) == .cached)
+        #expect(UncachedFileWrite.write(bytes, to: path, calls: refusing) == .cached)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
 
@@ -133,7 +133,7 @@ struct UncachedFileTests {
             return partial < 0 ? (-1, EINVAL) : (min(partial, count), 0)
         }
         let bytes = Self.randomBytes(3 << 20 + 12345)
-        #expect(UncachedFile.write(Self.source(bytes, pageAligned: pageAligned), to: path, calls: calls) == .cached)
+        #expect(UncachedFileWrite.write(Self.source(bytes, pageAligned: pageAligned), to: path, calls: calls) == .cached)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
 
@@ -142,86 +142,14 @@ struct UncachedFileTests {
         let scratch = try ScratchDirectory()
         let path = scratch.path("answer.json").path
         let full = Self.device { written, _ in written >= 1 << 20 ? (-1, ENOSPC) : nil }
-        #expect(UncachedFile.write(Self.randomBytes(3 << 20), to: path, calls: full) == .failed(ENOSPC))
+        #expect(UncachedFileWrite.write(Self.randomBytes(3 << 20), to: path, calls: full) == .failed(ENOSPC))
     }
 
     @Test("a file that cannot be created is the errno of the failed call")
     func failureCarriesErrno() throws {
         let scratch = try ScratchDirectory()
         let missing = scratch.path("no-such-directory/answer.json").path
-        #expect(UncachedFile.write(Self.randomBytes(1 << 20), to: missing) == .failed(ENOENT))
-        #expect(UncachedFile.write(Data("{}".utf8), to: missing) == .failed(ENOENT))
-    }
-}
-
-/// The same files written in pieces, as a sink writes them.
-@Suite("Files written around the page cache, piece by piece")
-struct UncachedFileAppendTests {
-    /// Piece sizes that cross the block, the buffer and the threshold in every way.
-    static let pieces = [1, 7, 4095, 4096, 4097, 65536, 70001, 1 << 20, 1 << 20 + 3, 300]
-
-    /// `total` bytes appended in pieces cycling through `pieces` from `first`, each from a page
-    /// boundary or 8 bytes past one.
-    static func appendInPieces(_ bytes: Data, to file: UncachedFile, first: Int, pageAligned: Bool) {
-        var offset = 0
-        var index = first
-        while offset < bytes.count {
-            let length = min(pieces[index % pieces.count], bytes.count - offset)
-            let piece = UncachedFileTests.source(bytes.subdata(in: offset ..< offset + length), pageAligned: pageAligned)
-            piece.withUnsafeBytes { file.append($0.baseAddress!, count: length) }
-            offset += length
-            index += 1
-        }
-    }
-
-    @Test("pieces of every size read back byte for byte; a file that ends small goes through the page cache",
-          arguments: [true, false])
-    func piecesReadBack(pageAligned: Bool) throws {
-        let scratch = try ScratchDirectory()
-        let ext4 = UncachedFileTests.isExt4(scratch.url)
-        for total in [0, 5, 65535, 65536, 1 << 20, 2 << 20 + 4097, 5 << 20 + 1] {
-            for first in [0, 3, 6] {
-                let bytes = UncachedFileTests.randomBytes(total)
-                let path = scratch.path("file-\(total)-\(first)").path
-                let file = try UncachedFile(path: path)
-                Self.appendInPieces(bytes, to: file, first: first, pageAligned: pageAligned)
-                let outcome = file.close()
-                if total < UncachedFile.smallestDirect {
-                    #expect(outcome == .cached, "\(total) bytes from piece \(first)")
-                } else if ext4 {
-                    #expect(outcome == .direct, "\(total) bytes from piece \(first)")
-                }
-                #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes, "\(total) bytes from piece \(first)")
-            }
-        }
-    }
-
-    @Test("a device that refuses part-way while pieces come: the rest goes through the page cache, in order",
-          arguments: [("at once", 0, -1), ("after two buffers", 2 << 20, -1), ("part of a block", 1 << 20, 1000)])
-    func refusedPartWay(_ when: (String, Int, Int)) throws {
-        let (_, after, partial) = when
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("output").path
-        let calls = UncachedFileTests.device { written, count -> (result: Int, errno: Int32)? in
-            guard written >= after else { return nil }
-            return partial < 0 ? (-1, EINVAL) : (min(partial, count), 0)
-        }
-        let bytes = UncachedFileTests.randomBytes(4 << 20 + 999)
-        let file = try UncachedFile(path: path, calls: calls)
-        Self.appendInPieces(bytes, to: file, first: 1, pageAligned: false)
-        #expect(file.close() == .cached)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
-    }
-
-    @Test("after a failed write, later pieces are not written and closing reports the first errno")
-    func failureSticks() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("output").path
-        let full = UncachedFileTests.device { written, _ in written >= 1 << 20 ? (-1, ENOSPC) : nil }
-        let file = try UncachedFile(path: path, calls: full)
-        Self.appendInPieces(UncachedFileTests.randomBytes(3 << 20), to: file, first: 0, pageAligned: true)
-        #expect(file.failure == ENOSPC)
-        #expect(file.close() == .failed(ENOSPC))
-        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 <= 1 << 20)
+        #expect(UncachedFileWrite.write(Self.randomBytes(1 << 20), to: missing) == .failed(ENOENT))
+        #expect(UncachedFileWrite.write(Data("{}".utf8), to: missing) == .failed(ENOENT))
     }
 }
