@@ -49,6 +49,8 @@ enum Messages {
         case .unreadable: return "\(error); run without --resume to start over"
         case .cannotKeep(let directory, let reason):
             return "cannot keep an answer for --resume in \(directory) (\(reason); --no-keep-answers does without)"
+        case .alreadyFinished(let output):
+            return "nothing to resume: the export to \(output) finished (no answers are kept beside it); run without --resume and with --overwrite to export again"
         }
     }
 

@@ -95,6 +95,28 @@ struct ResumeTests {
         #expect(api.objectsRequests.isEmpty)
     }
 
+    @Test("--resume of an export that finished is refused before any request, saying so; with --overwrite it exports again")
+    func resumeFinishedExport() throws {
+        let api = try FlakyAPI()
+        let scratch = try ScratchDirectory()
+        #expect(try Self.export(api, to: scratch.url, format: "csv").status == 0)
+        let before = try Data(contentsOf: scratch.path("objects.csv"))
+        api.failObjects(after: nil)
+        let refused = try Self.export(api, to: scratch.url, format: "csv", extra: ["--resume"])
+        CLITests.expectOneLineError(refused, status: 64, mentioning: "nothing to resume")
+        #expect(refused.stderr.contains("--overwrite"), "\(refused.stderr)")
+        #expect(api.objectsRequests.isEmpty)
+        #expect(try Data(contentsOf: scratch.path("objects.csv")) == before)
+        let again = try Self.export(api, to: scratch.url, format: "csv", extra: ["--resume", "--overwrite"], quiet: false)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("nothing to resume"), "\(again.stderr)")
+        #expect(!api.objectsRequests.isEmpty)
+        // Only some of the files there (a rename failed part-way) is not a finished export.
+        try FileManager.default.removeItem(at: scratch.path("objects.csv"))
+        let partial = try Self.export(api, to: scratch.url, format: "csv", extra: ["--resume"])
+        CLITests.expectOneLineError(partial, status: 73, mentioning: "already exists")
+    }
+
     @Test("kept answers belong to the requests that produced them: any argument that changes an answer changes the manifest")
     func manifestIdentifiesRequests() throws {
         let client = FinkClient(baseURL: URL(string: "http://127.0.0.1:1")!, transport: CurlTransport())

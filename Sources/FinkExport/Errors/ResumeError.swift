@@ -31,6 +31,9 @@ public enum ResumeError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(directory: String, answer: String?, reason: String)
     /// An answer cannot be written to disk (a full disk, a size limit, permissions).
     case cannotKeep(directory: String, reason: String)
+    /// Resuming was asked, but `output` is there and no answers are kept beside it: the export
+    /// that wrote it finished.
+    case alreadyFinished(output: String)
 
     /// One line for the user.
     public var description: String {
@@ -41,6 +44,8 @@ public enum ResumeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the saved \(answer.map { "answer \($0)" } ?? "answers") in \(directory) cannot be read (\(reason))"
         case .cannotKeep(let directory, let reason):
             return "cannot keep the API's answers in \(directory): \(reason)"
+        case .alreadyFinished(let output):
+            return "nothing to resume: \(output) is there and no interrupted export of it kept answers"
         }
     }
 }

@@ -53,6 +53,9 @@ public struct ExportPipeline: Sendable {
     /// - Returns: what was written.
     public func run(progress: @escaping @Sendable (ExportProgress) -> Void = { _ in },
                     notice: @escaping @Sendable (ExportNotice) -> Void = { _ in }) async throws -> ExportSummary {
+        if case .api = source {
+            try resumePolicy.refuseFinished(outputs: tables.compactMap { layout.files[$0] }, replacingOrAdding: overwrite || append)
+        }
         // Files first, so an output that cannot be created fails before any request.
         let writers = try await WriterSet(layout: layout, tables: tables, overwrite: overwrite, append: append)
         var pipeline = self
@@ -107,6 +110,9 @@ public struct ExportPipeline: Sendable {
         }
     }
 
+    /// The file the kept answers go beside: the first table's.
+    private var firstOutput: URL? { tables.compactMap { layout.files[$0] }.first }
+
     /// The fetcher for an API source: retries become notices, and answers are kept (or read
     /// back) as the resume policy says.
     private func makeFetcher(_ api: ExportSource.APISource, retries: RetryCounter,
@@ -115,7 +121,7 @@ public struct ExportPipeline: Sendable {
         var query = api.query
         query.columns = mapper.requestColumns
         var spool: AnswerSpool?
-        if let firstOutput = tables.compactMap({ layout.files[$0] }).first {
+        if let firstOutput {
             spool = try resumePolicy.openSpool(besideOutput: firstOutput,
                                                for: AnswerSpool.Manifest(client: client, query: query, batchSize: api.batchSize),
                                                notice: notice)

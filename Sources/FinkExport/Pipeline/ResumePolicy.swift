@@ -38,6 +38,17 @@ package struct ResumePolicy: Sendable {
         return spool
     }
 
+    /// Refuses to resume an export that finished: every one of its `outputs` is there, no
+    /// answers are kept beside the first, and this run would not replace or add to them
+    /// (starting over would only end in "already exists").
+    ///
+    /// - Throws: ``ResumeError/alreadyFinished(output:)``.
+    package func refuseFinished(outputs: [URL], replacingOrAdding: Bool) throws {
+        guard resume, !replacingOrAdding, let first = outputs.first, !AnswerSpool(besideOutput: first).exists,
+              outputs.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) else { return }
+        throw ResumeError.alreadyFinished(output: first.path)
+    }
+
     /// What to throw after `error`: a ``ResumableFailure`` when another try could get past
     /// it and answers are kept (they stay); otherwise `error`, and the kept answers go.
     package static func outcome(of error: Error, spool: AnswerSpool?) -> Error {
