@@ -166,5 +166,28 @@ struct SinkTests {
         try Data("new".utf8).write(to: try replacing.stage(scratch.path("objects.csv")))
         try replacing.commit()
         #expect(try String(contentsOf: scratch.path("objects.csv"), encoding: .utf8) == "new")
+        #expect(try scratch.entries() == ["objects.csv"])
+    }
+
+    @Test("staging: a rename that fails part-way through a commit puts back the files renamed before it",
+          arguments: [false, true])
+    func commitAllOrNothing(objectsExistedBefore: Bool) throws {
+        let scratch = try ScratchDirectory()
+        try Data("old anomalies".utf8).write(to: scratch.path("anomalies.csv"))
+        if objectsExistedBefore { try Data("old objects".utf8).write(to: scratch.path("objects.csv")) }
+        let staging = OutputStaging(overwrite: true)
+        for name in ["anomalies.csv", "objects.csv", "objects.csv.meta.json"] {
+            try Data("new \(name)".utf8).write(to: try staging.stage(scratch.path(name)))
+        }
+        // The third rename fails: something made a directory of its final name after staging.
+        try FileManager.default.createDirectory(at: scratch.path("objects.csv.meta.json"), withIntermediateDirectories: false)
+        #expect(throws: SinkError.self) { try staging.commit() }
+        #expect(try String(contentsOf: scratch.path("anomalies.csv"), encoding: .utf8) == "old anomalies")
+        var left = ["anomalies.csv", "objects.csv.meta.json"]
+        if objectsExistedBefore {
+            #expect(try String(contentsOf: scratch.path("objects.csv"), encoding: .utf8) == "old objects")
+            left.append("objects.csv")
+        }
+        #expect(try scratch.entries() == left.sorted(), "no new file under a final name, nothing hidden left")
     }
 }

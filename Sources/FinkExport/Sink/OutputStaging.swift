@@ -1,9 +1,10 @@
 import Foundation
 
 /// Keeps every output file under a temporary name until the export is complete, then renames
-/// them all; on failure it removes them. A failed or interrupted export leaves no file under a
-/// final name, except when a rename itself fails part-way through a multi-file commit (files
-/// renamed before it stay; the error names the one that failed).
+/// them all; on failure it removes them. A failed or interrupted export leaves no new file under
+/// a final name: when a rename fails part-way through a multi-file commit, the files renamed
+/// before it are put back as they were (on file systems without hard links, a replaced file
+/// cannot be, and the new one stays); only a kill in the middle of the renames leaves a mix.
 package final class OutputStaging: @unchecked Sendable {
     private let lock = NSLock()
     private var staged: [(staging: URL, final: URL)] = []
@@ -79,7 +80,9 @@ package final class OutputStaging: @unchecked Sendable {
         return SinkDestination(finalURL: finalURL, stagingURL: try stage(finalURL), staging: self, appending: false)
     }
 
-    /// Renames every staged file to its final name.
+    /// Renames every staged file to its final name, all or none: when a rename fails, the files
+    /// renamed before it are put back as they were (the file each replaced, or none), so a
+    /// failed commit leaves the previous outputs, not a mix of old and new.
     package func commit() throws {
         let files = lock.withLock { staged }
         for file in files {
@@ -89,15 +92,46 @@ package final class OutputStaging: @unchecked Sendable {
         }
         // Scratch first: the renames are the last step, so a kill after them leaves no trace.
         removeScratch()
-        for file in files {
+        // A file about to be replaced keeps a second name (a hard link beside its staged
+        // file, swept like one after a kill) until every rename has gone through.
+        let before = files.map { Self.keepPrevious(of: $0) }
+        for (index, file) in files.enumerated() {
             // rename(2) replaces atomically; FileManager.moveItem refuses an existing target.
             guard rename(file.staging.path, file.final.path) == 0 else {
                 let reason = String(cString: strerror(errno))
+                for (done, previous) in zip(files[..<index], before) {
+                    switch previous {
+                    case .none: unlink(done.final.path)
+                    case .kept(let kept): rename(kept.path, done.final.path)
+                    case .notKept: break // no hard links here: the new file stays
+                    }
+                }
+                for case .kept(let kept) in before[index...] { unlink(kept.path) }
                 discard()
                 throw SinkError.rename(path: file.final.path, reason: reason)
             }
         }
+        for case .kept(let kept) in before { unlink(kept.path) }
         lock.withLock { staged.removeAll() }
+    }
+
+    /// What a final name held before the commit.
+    private enum Previous {
+        /// Nothing (or a directory, which the rename will refuse).
+        case none
+        /// A file, now also under this name.
+        case kept(URL)
+        /// A file that could not be given a second name (a file system without hard links).
+        case notKept
+    }
+
+    private static func keepPrevious(of file: (staging: URL, final: URL)) -> Previous {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.final.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return .none
+        }
+        let kept = URL(fileURLWithPath: file.staging.path + ".previous")
+        return link(file.final.path, kept.path) == 0 ? .kept(kept) : .notKept
     }
 
     /// Removes staged files of `finalURL` left by processes that no longer run (a killed
