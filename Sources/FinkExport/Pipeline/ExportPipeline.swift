@@ -54,7 +54,7 @@ public struct ExportPipeline: Sendable {
     public func run(progress: @escaping @Sendable (ExportProgress) -> Void = { _ in },
                     notice: @escaping @Sendable (ExportNotice) -> Void = { _ in }) async throws -> ExportSummary {
         if case .api = source {
-            try resumePolicy.refuseFinished(outputs: tables.compactMap { layout.files[$0] }, replacingOrAdding: overwrite || append)
+            try resumePolicy.refuseFinished(outputs: outputs, replacingOrAdding: overwrite || append)
         }
         // Files first, so an output that cannot be created fails before any request.
         let writers = try await WriterSet(layout: layout, tables: tables, overwrite: overwrite, append: append)
@@ -110,8 +110,11 @@ public struct ExportPipeline: Sendable {
         }
     }
 
+    /// Each table's file, in table order (one file twice when the format holds both tables).
+    private var outputs: [URL] { tables.compactMap { layout.files[$0] } }
+
     /// The file the kept answers go beside: the first table's.
-    private var firstOutput: URL? { tables.compactMap { layout.files[$0] }.first }
+    private var firstOutput: URL? { outputs.first }
 
     /// The fetcher for an API source: retries become notices, and answers are kept (or read
     /// back) as the resume policy says.
