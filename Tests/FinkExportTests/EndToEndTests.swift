@@ -121,29 +121,6 @@ struct EndToEndTests {
                                                 "objects.\(format)", "objects.\(format).meta.json"])
     }
 
-    @Test("answers of several megabytes, their memory given back as they are read, keep every value")
-    func largeAnswersKeepEveryValue() async throws {
-        let harness = try StandinHarness(objects: 8, maxAlerts: 2_000)
-        let query = FinkQuery(count: 40)
-        let run = try await Self.export(harness.client(), query: query, format: "csv", tables: [.objects])
-        var ids: [String] = []
-        for (object, _) in try harness.expectedAnomalies(count: 40) where !ids.contains(harness.dataset.objects[object].id) {
-            ids.append(harness.dataset.objects[object].id)
-        }
-        // Worth testing only if answers span two 2 MiB pieces or more: read them as the export did.
-        var largest = 0
-        for begin in stride(from: 0, to: ids.count, by: 3) {
-            let batch = Array(ids[begin ..< min(begin + 3, ids.count)])
-            largest = max(largest, try await harness.client().fetchObjects(batch, query: query, label: "check").body.count)
-        }
-        #expect(largest > 4 << 20, "the largest answer has \(largest) bytes")
-        let schema = Self.expectedSchema(.objects, harness: harness)
-        let expected = harness.expectedObjects(ids: ids, batchSize: 3)
-        Self.expectMatches(try Self.read(run, .objects, format: "csv", schema: schema), schema: schema,
-                           expected: expected, harness: harness, format: "csv")
-        #expect(run.summary.provenance.table("objects")?.rows == expected.count)
-    }
-
     @Test("with 5xx answers, cut-off bodies, dropped connections and slow answers the export is identical")
     func faultsGiveIdenticalExport() async throws {
         let clean = try StandinHarness(objects: 10, maxAlerts: 120)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The memory one response body is received into, handed over as `Data` without a copy.
 ///
@@ -65,42 +64,9 @@ final class BodyBuffer {
         handedOver = true
         guard isMapped else { return Data(bytesNoCopy: start, count: count, deallocator: .free) }
         let length = capacity
-        Self.handedOverMappings.withLock { $0[UInt(bitPattern: start)] = HandedOverMapping(length: length) }
         return Data(bytesNoCopy: start, count: count, deallocator: .custom { pointer, _ in
-            Self.handedOverMappings.withLock { _ = $0.removeValue(forKey: UInt(bitPattern: pointer)) }
             munmap(pointer, length)
         })
-    }
-
-    // MARK: Releasing what was read
-
-    /// A mapping owned by a `Data` now, and how much of its start was given back.
-    private struct HandedOverMapping {
-        var length: Int
-        var released = 0
-    }
-
-    /// The mappings handed over and not yet unmapped, by start address: only these may have
-    /// pages given back, so memory from anywhere else is never touched.
-    private static let handedOverMappings = Mutex<[UInt: HandedOverMapping]>([:])
-
-    /// Gives the kernel back the whole 2 MiB pieces of `body` before `offset`, when `body` is
-    /// a mapping this type handed over; does nothing otherwise. A reader that will not look
-    /// behind `offset` again calls it as it goes, so a large answer's bytes and the batches
-    /// made of them are not both held whole (the bytes are kept on disk, when kept, before
-    /// they are read). Reading the pieces given back afterwards would see zeros.
-    static func releaseRead(_ body: UnsafeRawBufferPointer, before offset: Int) {
-        guard let base = body.baseAddress else { return }
-        handedOverMappings.withLock { mappings in
-            guard var mapping = mappings[UInt(bitPattern: base)] else { return }
-            let end = min(offset, body.count, mapping.length) / hugePage * hugePage
-            guard end > mapping.released else { return }
-            // MADV_DONTNEED on a private anonymous mapping frees the pages at once; a failure
-            // only leaves them held until the unmapping, as before.
-            _ = madvise(UnsafeMutableRawPointer(mutating: base) + mapping.released, end - mapping.released, MADV_DONTNEED)
-            mapping.released = end
-            mappings[UInt(bitPattern: base)] = mapping
-        }
     }
 
     deinit {

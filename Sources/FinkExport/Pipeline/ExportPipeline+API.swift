@@ -12,7 +12,7 @@ extension ExportPipeline {
         provenance.anomalyRequest = fetched.request
         let assembler = BatchAssembler(table: .anomalies, mapper: mapper)
         if let shard { assembler.keepsObject = { shard.contains(objectId: $0) } }
-        var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler, releasingRead: true)
+        var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
         var ledger = TableLedger(table: .anomalies)
         try await copy(&reader, to: &ledger, writers: writers)
         try await close(&ledger, schema: try assembler.finish(), writers: writers)
@@ -38,8 +38,7 @@ extension ExportPipeline {
         if !batches.isEmpty {
             let first = try await fetcher.objects(0, of: batches)
             provenance.objectsRequest = first.request
-            var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler,
-                                         releasingRead: true)
+            var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
             try await copy(&reader, to: &ledger, writers: writers, rowLimit: limit)
             meter.answered(.objects, rows: reader.stats.rows, bytes: first.body.count, objects: batches[0].count)
         }
@@ -51,7 +50,7 @@ extension ExportPipeline {
                 let fetched = try await fetcher.objects(index, of: batches)
                 return try await parsing.run {
                     var reader = try AnswerReader(body: fetched.body, source: .objectsAnswer(index: index, count: batches.count),
-                                                  into: BatchAssembler(plan: plan), releasingRead: true)
+                                                  into: BatchAssembler(plan: plan))
                     return ReadAnswer(batches: try reader.readAll(), stats: reader.stats, bytes: fetched.body.count)
                 }
             }, deliver: { index, answer in

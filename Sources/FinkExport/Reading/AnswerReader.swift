@@ -14,23 +14,16 @@ package struct AnswerReader {
     private var csv: CSVRecordReader?
     private var moreRecords = true
     private var finished = false
-    private let releasesRead: Bool
     /// Records read per step: a few per batch, so a step hands out at most about one batch.
     private static let recordsPerStep = 512
 
     /// Prepares to read `body` into `assembler`. API answers are JSON; a saved file
     /// (`sniff`) may also be the API's CSV, told apart by its first byte, and must not be
     /// empty (an answer without rows is `[]`).
-    ///
-    /// With `releasingRead`, the memory of the body's bytes already read is given back as the
-    /// reading goes on (``BodyBuffer/releaseRead(_:before:)``, received bodies only): for a
-    /// caller that reads the body once and nothing else looks at it afterwards.
-    package init(body: Data, source: AnswerSource, into assembler: BatchAssembler, sniff: Bool = false,
-                 releasingRead: Bool = false) throws {
+    package init(body: Data, source: AnswerSource, into assembler: BatchAssembler, sniff: Bool = false) throws {
         self.body = body
         self.source = source
         self.assembler = assembler
-        releasesRead = releasingRead
         if sniff, body.isEmpty, case .file(let path) = source { throw DataError.emptyFile(path) }
         let json = !sniff || body.withUnsafeBytes { Self.looksLikeJSON($0.bindMemory(to: UInt8.self)) }
         if json { self.json = JSONRecordReader() } else { csv = CSVRecordReader() }
@@ -77,8 +70,6 @@ package struct AnswerReader {
                 let bytes = raw.bindMemory(to: UInt8.self)
                 if json != nil {
                     more = try json!.read(bytes, into: &handler, records: count)
-                    // Each step ends between records, and nothing refers to bytes behind it.
-                    if releasesRead { BodyBuffer.releaseRead(raw, before: json!.position) }
                 } else {
                     more = try csv!.read(bytes, into: &handler, records: count)
                 }
