@@ -115,9 +115,12 @@ def parquet_writers(bin_dir, bodies):
 
 def instructions(command):
     """Instructions the command executes, counted by valgrind's callgrind (the machine has no
-    hardware counters for perf stat): exact and repeatable, so a change shows on a noisy machine."""
+    hardware counters for perf stat): exact and repeatable, so a change shows on a noisy machine.
+    Swift seeds its hashing afresh in every process, which moves every dictionary's probes (the
+    Parquet and SQLite sinks' counts varied by up to 10% between runs of one build); a fixed
+    seed makes runs of one build count the same to the row."""
     result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env={**os.environ, "SWIFT_DETERMINISTIC_HASHING": "1"})
     if result.returncode != 0:
         sys.exit(f"failed under callgrind: {' '.join(command)}\n{result.stderr[-2000:]}")
     match = re.search(r"Collected : (\d+)", result.stderr)
