@@ -6,6 +6,131 @@ public enum TextFormatting {
     /// `description`), e.g. `18.291412`, `1e-05`, `2461186.936169`.
     @inline(__always)
     public static func appendDouble(_ value: Double, to out: inout [UInt8]) {
+        guard let (significand, exponent) = ShortestDecimal.decimal(of: value) else {
+            appendDoubleByDescription(value, to: &out)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            let text = layOut(significand: significand, exponent: exponent, negative: value.sign == .minus,
+                              large: value.magnitude > 0x1p53, into: buffer.baseAddress!)
+            out.append(contentsOf: text)
+        }
+    }
+
+    /// Writes `significand × 10^exponent` as `description` does: plain from 10^-4 up to 2^53
+    /// (`-0.0012`, `18.2`, `100.0`), the exponent form outside (`1e-05`, `1.5e+300`). The digits
+    /// are written once, where they end up; `buffer` holds 64 bytes.
+    @inline(__always)
+    private static func layOut(significand: UInt64, exponent: Int, negative: Bool, large: Bool,
+                               into buffer: UnsafeMutablePointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        // Trailing zeros off first (the method gives 16 or 17 digits), 16 + 8 + 4 + 2 + 1 of them
+        // at most, so fewer digits are written.
+        var rest = significand
+        var exponent = exponent
+        if rest % 10_000_000_000_000_000 == 0 { rest /= 10_000_000_000_000_000; exponent &+= 16 }
+        if rest % 100_000_000 == 0 { rest /= 100_000_000; exponent &+= 8 }
+        if rest % 10_000 == 0 { rest /= 10_000; exponent &+= 4 }
+        if rest % 100 == 0 { rest /= 100; exponent &+= 2 }
+        if rest % 10 == 0 { rest /= 10; exponent &+= 1 }
+        // The digits end at byte 40: room before them for a sign and "0.000", after them for
+        // an exponent or "000.0".
+        var end = 40
+        var first = writeDigits(rest, endingAt: end, in: buffer)
+        let digits = end &- first
+        // value = 0.DIGITS × 10^point
+        let point = exponent &+ digits
+        if point < -3 || large {
+            if digits > 1 {
+                buffer[first &- 1] = buffer[first]
+                buffer[first] = UInt8(ascii: ".")
+                first &-= 1
+            }
+            var power = point &- 1
+            buffer[end] = UInt8(ascii: "e")
+            buffer[end &+ 1] = power < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+            end &+= 2
+            power = abs(power)
+            if power >= 100 {
+                buffer[end] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: power / 100)
+                end &+= 1
+                power %= 100
+            }
+            buffer[end] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: power / 10)
+            buffer[end &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: power % 10)
+            end &+= 2
+        } else if point <= 0 {
+            for _ in 0 ..< -point {
+                first &-= 1
+                buffer[first] = UInt8(ascii: "0")
+            }
+            buffer[first &- 1] = UInt8(ascii: ".")
+            buffer[first &- 2] = UInt8(ascii: "0")
+            first &-= 2
+        } else if point < digits {
+            // The integer part one byte to the left, the point in the gap.
+            for k in first ..< first &+ point { buffer[k &- 1] = buffer[k] }
+            buffer[first &+ point &- 1] = UInt8(ascii: ".")
+            first &-= 1
+        } else {
+            for _ in 0 ..< point &- digits {
+                buffer[end] = UInt8(ascii: "0")
+                end &+= 1
+            }
+            buffer[end] = UInt8(ascii: ".")
+            buffer[end &+ 1] = UInt8(ascii: "0")
+            end &+= 2
+        }
+        if negative {
+            first &-= 1
+            buffer[first] = UInt8(ascii: "-")
+        }
+        return UnsafeBufferPointer(start: buffer + first, count: end &- first)
+    }
+
+    /// Writes the decimal digits of `number` (nonzero, below 10^24) so that they end before
+    /// `end`, eight at a time; returns where they start. The bytes from `end - 24` may be
+    /// overwritten.
+    @inline(__always)
+    private static func writeDigits(_ number: UInt64, endingAt end: Int, in buffer: UnsafeMutablePointer<UInt8>) -> Int {
+        let raw = UnsafeMutableRawPointer(buffer)
+        var leading: UInt64
+        var start: Int
+        if number < 100_000_000 {
+            leading = eightDigits(number)
+            start = end &- 8
+        } else if number < 10_000_000_000_000_000 {
+            raw.storeBytes(of: eightDigits(number % 100_000_000).littleEndian, toByteOffset: end &- 8, as: UInt64.self)
+            leading = eightDigits(number / 100_000_000)
+            start = end &- 16
+        } else {
+            raw.storeBytes(of: eightDigits(number % 100_000_000).littleEndian, toByteOffset: end &- 8, as: UInt64.self)
+            raw.storeBytes(of: eightDigits(number / 100_000_000 % 100_000_000).littleEndian, toByteOffset: end &- 16, as: UInt64.self)
+            leading = eightDigits(number / 10_000_000_000_000_000)
+            start = end &- 24
+        }
+        raw.storeBytes(of: leading.littleEndian, toByteOffset: start, as: UInt64.self)
+        // The leading word's zeros before its first digit are not written out.
+        leading ^= 0x3030_3030_3030_3030
+        return start &+ leading.trailingZeroBitCount >> 3
+    }
+
+    /// The eight ASCII digits of `number` (below 10^8, leading zeros kept), the first in the
+    /// lowest byte: split into two halves of four digits, each into two pairs, each pair into
+    /// two digits, every lane at once (the divisions by 100 and 10 as multiplications, exact
+    /// below 10,000 and 100).
+    @inline(__always)
+    static func eightDigits(_ number: UInt64) -> UInt64 {
+        let halves = number / 10_000 | (number % 10_000) << 32
+        let hundreds = ((halves &* 10_486) >> 20) & 0x0000_007F_0000_007F
+        let pairs = hundreds | (halves &- hundreds &* 100) << 16
+        let tens = ((pairs &* 103) >> 10) & 0x000F_000F_000F_000F
+        let digits = tens | (pairs &- tens &* 10) << 8
+        return digits | 0x3030_3030_3030_3030
+    }
+
+    /// What ``ShortestDecimal`` leaves to the standard library: zero, non-finite values and the
+    /// smallest subnormals.
+    private static func appendDoubleByDescription(_ value: Double, to out: inout [UInt8]) {
         guard value.isFinite else {
             // `write(to:)` spells a NaN's payload out (`nan(0x1)`); `description` does not.
             var text = value.description

@@ -10,6 +10,22 @@ struct TextFormattingTests {
                                 .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .ulpOfOne]
         for _ in 0 ..< 50_000 { values.append(Double(bitPattern: rng.next())) }
         for _ in 0 ..< 20_000 { values.append(Double.random(in: -30 ... 30, using: &rng)) }
+        // Every binary exponent, at the edges of its significands (powers of two, where the
+        // interval is lopsided, and their neighbours) and at a random one.
+        for biased in UInt64(0) ..< 0x7FF {
+            for fraction in [0, 1, 2, 3, 1 << 52 - 1, 1 << 52 - 2, rng.next() & (1 << 52 - 1)] as [UInt64] {
+                values.append(Double(bitPattern: biased << 52 | fraction))
+            }
+        }
+        // The smallest subnormals (left to the standard library up to 20 units) and past them.
+        for units in UInt64(1) ... 64 { values.append(Double(bitPattern: units)) }
+        // Short decimals, integers up to and past 2^53, the plain/exponent boundaries.
+        for k in 1 ... 3_000 { values += [Double(k) / 1_000, Double(k) * 1e-7, Double(k), -Double(k) / 100] }
+        for power in -30 ... 30 {
+            let p = Double("1e\(power)")!
+            values += [p, p.nextUp, p.nextDown, 9 * p, 1.5 * p]
+        }
+        for offset in -4 ... 4 { values.append(0x1p53 + Double(offset)); values.append(0x1p54 + 2 * Double(offset)) }
         for value in values {
             var out = Array("x,".utf8)
             TextFormatting.appendDouble(value, to: &out)
