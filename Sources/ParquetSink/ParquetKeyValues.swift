@@ -91,18 +91,32 @@ enum ParquetKeyValues {
             case .byteArray: return ("unicode", "object")
             }
         }
-        let described: [[String: Any]] = columns.map { column in
-            let (pandasType, numpyType) = types(column)
-            return ["name": column.name, "field_name": column.name, "pandas_type": pandasType,
-                    "numpy_type": numpyType, "metadata": NSNull()]
+        // Written here rather than by JSONSerialization, whose sorted keys compare through ICU:
+        // 90M instructions per file for 214 columns. Keys in sorted order, as before.
+        var json: [UInt8] = []
+        func string(_ text: String) {
+            var text = text
+            text.withUTF8 { JSONText.appendString($0, to: &json) }
         }
-        let note: [String: Any] = [
-            "index_columns": [], "column_indexes": [], "columns": described,
-            "creator": ["library": "fink-export", "version": FinkExportVersion.current],
-            "pandas_version": "2.2.0",
-        ]
-        // Plain JSON values only: serialization cannot fail.
-        let data = (try? JSONSerialization.data(withJSONObject: note, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        func raw(_ text: StaticString) {
+            json.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+        raw(#"{"column_indexes":[],"columns":["#)
+        for (index, column) in columns.enumerated() {
+            let (pandasType, numpyType) = types(column)
+            raw(index == 0 ? #"{"field_name":"# : #",{"field_name":"#)
+            string(column.name)
+            raw(#","metadata":null,"name":"#)
+            string(column.name)
+            raw(#","numpy_type":"#)
+            string(numpyType)
+            raw(#","pandas_type":"#)
+            string(pandasType)
+            raw("}")
+        }
+        raw(#"],"creator":{"library":"fink-export","version":"#)
+        string(FinkExportVersion.current)
+        raw(#"},"index_columns":[],"pandas_version":"2.2.0"}"#)
+        return String(decoding: json, as: UTF8.self)
     }
 }
