@@ -62,7 +62,16 @@ public enum AstropyMetadata {
     public static func quoted(_ text: String) -> String {
         let printable = text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !(0x80 ..< 0xA0).contains($0.value) }
         if printable {
-            return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+            // Quotes doubled by hand: Foundation's replacingOccurrences bridges to NSString,
+            // 17M instructions per file for a table's column names and descriptions.
+            guard text.utf8.contains(UInt8(ascii: "'")) else { return "'" + text + "'" }
+            var bytes: [UInt8] = [UInt8(ascii: "'")]
+            for byte in text.utf8 {
+                bytes.append(byte)
+                if byte == UInt8(ascii: "'") { bytes.append(byte) }
+            }
+            bytes.append(UInt8(ascii: "'"))
+            return String(decoding: bytes, as: UTF8.self)
         }
         var out = "\""
         for scalar in text.unicodeScalars {
