@@ -154,21 +154,36 @@ def leading_records(body, cap_bytes):
 
 def instruction_counts(bin_dir, bodies, formats, cap_bytes, work):
     """Instructions per row of parse + map, and of each sink's write step, on the first records
-    of the saved answers (about cap_bytes). Each is the difference between a run doing the work
-    twice and one doing it once, so start-up, reading the file and (for sinks) parsing cancel out."""
-    sample = work / "instruction-sample.json"
-    sample.write_bytes(leading_records(sorted(bodies.iterdir())[0].read_bytes(), cap_bytes))
-    files = [str(sample)]
-    counts = {}
-    once, out = instructions([str(bin_dir / "parse-map-bench"), *files, "--repeat", "1"])
-    twice, _ = instructions([str(bin_dir / "parse-map-bench"), *files, "--repeat", "2"])
-    rows = json.loads(out)["rows"]
-    counts["parse + map"] = (twice - once) / rows
-    for fmt in formats:
-        once, out = instructions([str(bin_dir / "sink-write-bench"), *files, "--format", fmt, "--repeat", "1"])
-        twice, _ = instructions([str(bin_dir / "sink-write-bench"), *files, "--format", fmt, "--repeat", "2"])
-        counts[f"{fmt} write"] = (twice - once) / rows
-    return {"rows": rows, "bytes": sample.stat().st_size, "per_row": counts}
+    of the largest saved answer: about cap_bytes of them, and about half as many. Each count is
+    a run doing the work twice minus one doing it once, so start-up, reading the file and (for
+    sinks) parsing cancel out; the difference between the two samples, divided by the rows
+    between them, is the cost of one more row, without what a sink spends once per file
+    (metadata, headers), which is reported apart: on a sample of a few hundred rows it would
+    otherwise count as most of a row's cost."""
+    largest = max(bodies.iterdir(), key=lambda path: path.stat().st_size).read_bytes()
+    samples = []
+    for name, cap in (("large", cap_bytes), ("small", cap_bytes // 2)):
+        sample = work / f"instruction-sample-{name}.json"
+        sample.write_bytes(leading_records(largest, cap))
+        samples.append(sample)
+
+    def difference(command, sample):
+        once, out = instructions([*command, str(sample), "--repeat", "1"])
+        twice, _ = instructions([*command, str(sample), "--repeat", "2"])
+        return twice - once, json.loads(out)["rows"]
+
+    counts, per_file = {}, {}
+    steps = [("parse + map", [str(bin_dir / "parse-map-bench")])]
+    steps += [(f"{fmt} write", [str(bin_dir / "sink-write-bench"), "--format", fmt]) for fmt in formats]
+    for step, command in steps:
+        (large, large_rows), (small, small_rows) = (difference(command, sample) for sample in samples)
+        if large_rows == small_rows:
+            sys.exit(f"the instruction samples have the same rows ({large_rows}): raise --instruction-bytes")
+        counts[step] = (large - small) / (large_rows - small_rows)
+        per_file[step] = small - small_rows * counts[step]
+    large_rows = json.loads(subprocess.run([str(bin_dir / "parse-map-bench"), str(samples[0]), "--repeat", "1"],
+                                           capture_output=True, text=True, check=True).stdout)["rows"]
+    return {"rows": large_rows, "bytes": samples[0].stat().st_size, "per_row": counts, "per_file": per_file}
 
 
 def main():
@@ -276,10 +291,11 @@ def main():
         lines += ["", "¹ The peer fetches and parses once and then runs every writer in one process; its peak RSS is that "
                   f"process's, and its time for a format is fetch + parse ({peer['fetch_parse_seconds']:.1f} s) + that writer."]
     if counted:
-        lines += ["", f"Instructions per row (callgrind, {counted['rows']:,} rows of {counted['bytes'] / 1e6:.1f} MB of saved answers; "
+        lines += ["", f"Instructions per row (callgrind, the first {counted['rows']:,} rows ({counted['bytes'] / 1e6:.1f} MB) of the largest "
+                  "saved answer and half as many: the cost of one more row, and apart what a step spends once per file; "
                   "the same on every run of a build, so a change shows whatever the machine's load):", "",
-                  "| step | instructions per row |", "|---|---:|"]
-        lines += [f"| {step} | {count:,.0f} |" for step, count in counted["per_row"].items()]
+                  "| step | instructions per row | once per file |", "|---|---:|---:|"]
+        lines += [f"| {step} | {count:,.0f} | {counted['per_file'][step] / 1e6:,.1f}M |" for step, count in counted["per_row"].items()]
     if args.smoke:
         lines += ["", "(smoke run: debug build or tiny scale; figures are not meaningful)"]
     text = "\n".join(lines)
