@@ -3,8 +3,11 @@ import SinkSupport
 /// Encodes bytes as base64 while they are produced, in whole 3-byte groups, with a line
 /// break every 76 characters; only the final group is padded.
 struct Base64Stream {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    /// Bytes waiting to be encoded; after a flush, at most the two of an incomplete group.
     private var pending: [UInt8] = []
+    private var encoded: [UInt8] = []
+    /// Characters on the current line.
     private var column = 0
 
     /// Appends raw bytes.
@@ -15,28 +18,65 @@ struct Base64Stream {
     /// Encodes every whole group pending (all of them, padded, when `final`) into `output`.
     mutating func flush(to output: ByteOutput, final: Bool) throws {
         let whole = pending.count / 3 * 3
-        let count = final ? pending.count : whole
-        guard count > 0 else { return }
-        var encoded: [UInt8] = []
-        encoded.reserveCapacity(count / 3 * 4 + count / 57 + 4)
-        var index = 0
-        while index < count {
-            let remaining = count - index
-            let b0 = pending[index]
-            let b1 = remaining > 1 ? pending[index + 1] : 0
-            let b2 = remaining > 2 ? pending[index + 2] : 0
-            encoded.append(Self.alphabet[Int(b0 >> 2)])
-            encoded.append(Self.alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            encoded.append(remaining > 1 ? Self.alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            encoded.append(remaining > 2 ? Self.alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
-            column += 4
-            if column >= 76 {
-                encoded.append(0x0A)
-                column = 0
+        guard whole > 0 || (final && !pending.isEmpty) else { return }
+        // Four characters per group, a line break per 19 groups, a padded group at the end.
+        let capacity = whole / 3 * 4 + whole / 57 + 8
+        encoded.removeAll(keepingCapacity: true)
+        encoded.reserveCapacity(capacity)
+        var line = column
+        let written = pending.withUnsafeBufferPointer { source in
+            encoded.withUnsafeMutableBufferPointerGrowing(to: capacity) { target in
+                let letters = Self.alphabet.utf8Start
+                let bytes = source.baseAddress!
+                var at = 0
+                var index = 0
+                // The plain pointers skip the per-byte capacity and bounds checks of appends.
+                while index < whole {
+                    let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
+                    target[at] = letters[Int(group >> 18)]
+                    target[at &+ 1] = letters[Int(group >> 12 & 0x3F)]
+                    target[at &+ 2] = letters[Int(group >> 6 & 0x3F)]
+                    target[at &+ 3] = letters[Int(group & 0x3F)]
+                    at &+= 4
+                    line &+= 4
+                    if line >= 76 {
+                        target[at] = 0x0A
+                        at &+= 1
+                        line = 0
+                    }
+                    index &+= 3
+                }
+                let remaining = source.count &- whole
+                if final && remaining > 0 {
+                    let b0 = UInt32(bytes[whole])
+                    let b1 = remaining > 1 ? UInt32(bytes[whole &+ 1]) : 0
+                    let group = b0 << 16 | b1 << 8
+                    target[at] = letters[Int(group >> 18)]
+                    target[at &+ 1] = letters[Int(group >> 12 & 0x3F)]
+                    target[at &+ 2] = remaining > 1 ? letters[Int(group >> 6 & 0x3F)] : UInt8(ascii: "=")
+                    target[at &+ 3] = UInt8(ascii: "=")
+                    at &+= 4
+                    line &+= 4
+                    if line >= 76 {
+                        target[at] = 0x0A
+                        at &+= 1
+                        line = 0
+                    }
+                }
+                return at
             }
-            index += 3
         }
-        pending.removeFirst(count)
-        try encoded.withUnsafeBufferPointer { try output.write($0) }
+        column = line
+        pending.removeFirst(final ? pending.count : whole)
+        try encoded.withUnsafeBufferPointer { try output.write(UnsafeBufferPointer(rebasing: $0[0 ..< written])) }
+    }
+}
+
+private extension Array where Element == UInt8 {
+    /// Runs `body` on `count` writable bytes (the array is grown to that count first) and
+    /// leaves the array at that count; `body` returns how many it filled.
+    mutating func withUnsafeMutableBufferPointerGrowing(to count: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) -> Int {
+        if self.count < count { append(contentsOf: repeatElement(0, count: count - self.count)) }
+        return withUnsafeMutableBufferPointer { body($0) }
     }
 }

@@ -154,8 +154,32 @@ final class VOTableWriter: TableWriter {
         }
     }
 
+    /// How a column's cells are encoded in BINARY2, decided once from its datatype.
+    private enum BinaryCell {
+        case float, double, int, long, boolean, char, unicodeChar
+    }
+
+    private func binaryCells() -> [BinaryCell] {
+        columns.map { column in
+            switch column.datatype {
+            case "float": .float
+            case "double": .double
+            case "int": .int
+            case "long": .long
+            case "boolean": .boolean
+            case "char": .char
+            default: .unicodeChar
+            }
+        }
+    }
+
     private func writeBinary(_ batch: RecordBatch) throws {
         let flagBytes = (columns.count + 7) / 8
+        let cells = binaryCells()
+        // The row bytes in a local: a property is checked for exclusive access on every append.
+        var scratch: [UInt8] = []
+        swap(&scratch, &self.scratch)
+        defer { swap(&scratch, &self.scratch) }
         for row in 0 ..< batch.rowCount {
             let start = scratch.count
             scratch.append(contentsOf: repeatElement(0, count: flagBytes))
@@ -165,14 +189,14 @@ final class VOTableWriter: TableWriter {
                 switch column.values {
                 case .real(let values):
                     let value = valid ? values[row] : .nan
-                    if columns[index].datatype == "float" {
+                    if cells[index] == .float {
                         Self.appendBigEndian(Float(value).bitPattern, to: &scratch)
                     } else {
                         Self.appendBigEndian(value.bitPattern, to: &scratch)
                     }
                 case .integer(let values):
                     let value = valid ? values[row] : 0
-                    if columns[index].datatype == "int" {
+                    if cells[index] == .int {
                         Self.appendBigEndian(UInt32(bitPattern: Int32(truncatingIfNeeded: value)), to: &scratch)
                     } else {
                         Self.appendBigEndian(UInt64(bitPattern: value), to: &scratch)
@@ -184,7 +208,7 @@ final class VOTableWriter: TableWriter {
                         Self.appendBigEndian(UInt32(0), to: &scratch)
                         continue
                     }
-                    if columns[index].datatype == "char" {
+                    if cells[index] == .char {
                         try text.withBytes(of: row) { bytes in
                             guard bytes.allSatisfy({ $0 < 0x80 }) else {
                                 throw SinkError.valueNotHeld(format: "votable", table: batch.schema.name, column: batch.schema.fields[index].name,
