@@ -20,7 +20,6 @@ final class VOTableWriter: TableWriter {
     private var replacedCharacters = 0
     /// By column, empty strings written to TABLEDATA, where an empty cell reads as null.
     private var emptyStrings: [Int] = []
-    private var scratch: [UInt8] = []
 
     init(destination: SinkDestination, binary: Bool) throws {
         self.destination = destination
@@ -157,6 +156,15 @@ final class VOTableWriter: TableWriter {
     /// How a column's cells are encoded in BINARY2, decided once from its datatype.
     private enum BinaryCell {
         case float, double, int, long, boolean, char, unicodeChar
+
+        /// The bytes of a cell, less a text's characters (after its 4-byte count).
+        var fixedWidth: Int {
+            switch self {
+            case .float, .int, .char, .unicodeChar: 4
+            case .double, .long: 8
+            case .boolean: 1
+            }
+        }
     }
 
     private func binaryCells() -> [BinaryCell] {
@@ -174,73 +182,131 @@ final class VOTableWriter: TableWriter {
     }
 
     private func writeBinary(_ batch: RecordBatch) throws {
-        let flagBytes = (columns.count + 7) / 8
         let cells = binaryCells()
-        // The row bytes in a local: a property is checked for exclusive access on every append.
-        var scratch: [UInt8] = []
-        swap(&scratch, &self.scratch)
-        defer { swap(&scratch, &self.scratch) }
-        for row in 0 ..< batch.rowCount {
-            let start = scratch.count
-            scratch.append(contentsOf: repeatElement(0, count: flagBytes))
-            for (index, column) in batch.columns.enumerated() {
-                let valid = column.isValid(row)
-                if !valid { scratch[start + index / 8] |= 0x80 >> UInt8(index % 8) }
-                switch column.values {
-                case .real(let values):
-                    let value = valid ? values[row] : .nan
-                    if cells[index] == .float {
-                        Self.appendBigEndian(Float(value).bitPattern, to: &scratch)
-                    } else {
-                        Self.appendBigEndian(value.bitPattern, to: &scratch)
-                    }
-                case .integer(let values):
-                    let value = valid ? values[row] : 0
-                    if cells[index] == .int {
-                        Self.appendBigEndian(UInt32(bitPattern: Int32(truncatingIfNeeded: value)), to: &scratch)
-                    } else {
-                        Self.appendBigEndian(UInt64(bitPattern: value), to: &scratch)
-                    }
-                case .boolean(let values):
-                    scratch.append(valid ? (values[row] ? UInt8(ascii: "T") : UInt8(ascii: "F")) : UInt8(ascii: "?"))
-                case .text(let text):
-                    guard valid else {
-                        Self.appendBigEndian(UInt32(0), to: &scratch)
-                        continue
-                    }
-                    if cells[index] == .char {
-                        try text.withBytes(of: row) { bytes in
-                            guard bytes.allSatisfy({ $0 < 0x80 }) else {
-                                throw SinkError.valueNotHeld(format: "votable", table: batch.schema.name, column: batch.schema.fields[index].name,
-                                                             value: String(decoding: bytes.prefix(40), as: UTF8.self),
-                                                             reason: "is not ASCII, which this VOTable char column requires")
-                            }
-                            Self.appendBigEndian(UInt32(bytes.count), to: &scratch)
-                            scratch.append(contentsOf: bytes)
+        for rows in TextCellGrid.slices(of: batch.rowCount) {
+            try writeBinary(batch, rows: rows, cells: cells)
+        }
+    }
+
+    /// Writes `rows` of `batch` as BINARY2 rows, a column at a time: each row's length is
+    /// found first, then every column's cells are stored at their row's cursor. Row by row,
+    /// every cell switched on its column's values and retained them (a third of the step).
+    private func writeBinary(_ batch: RecordBatch, rows: Range<Int>, cells: [BinaryCell]) throws {
+        let flagBytes = (columns.count + 7) / 8
+        var lengths = [Int](repeating: flagBytes + cells.reduce(0) { $0 + $1.fixedWidth }, count: rows.count)
+        for (index, column) in batch.columns.enumerated() {
+            guard case .text(let text) = column.values else { continue }
+            for (k, row) in rows.enumerated() where column.isValid(row) {
+                if cells[index] == .char {
+                    try text.withBytes(of: row) { bytes in
+                        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+                            throw SinkError.valueNotHeld(format: "votable", table: batch.schema.name, column: batch.schema.fields[index].name,
+                                                         value: String(decoding: bytes.prefix(40), as: UTF8.self),
+                                                         reason: "is not ASCII, which this VOTable char column requires")
                         }
-                    } else {
-                        // unicodeChar: UTF-16 big-endian code units, counted in units.
-                        let units = Array(text[row].utf16)
-                        Self.appendBigEndian(UInt32(units.count), to: &scratch)
-                        for unit in units { Self.appendBigEndian(unit, to: &scratch) }
+                        lengths[k] += bytes.count
+                    }
+                } else {
+                    lengths[k] += 2 * text[row].utf16.count
+                }
+            }
+        }
+        var cursors: [Int] = []
+        cursors.reserveCapacity(rows.count)
+        var total = 0
+        for length in lengths {
+            cursors.append(total)
+            total += length
+        }
+        let starts = cursors
+        var bytes = [UInt8](repeating: 0, count: total)
+        bytes.withUnsafeMutableBytes { raw in
+            cursors.withUnsafeMutableBufferPointer { cursors in
+                let base = raw.baseAddress!
+                // Null flags first: one bit per column, the first column the highest bit.
+                for (index, column) in batch.columns.enumerated() {
+                    guard let validity = column.validity else { continue }
+                    let flag = UInt8(0x80) >> UInt8(index % 8)
+                    for (k, row) in rows.enumerated() where !validity[row] {
+                        base.storeBytes(of: base.load(fromByteOffset: cursors[k] + index / 8, as: UInt8.self) | flag,
+                                        toByteOffset: cursors[k] + index / 8, as: UInt8.self)
+                    }
+                }
+                for k in 0 ..< cursors.count { cursors[k] += flagBytes }
+                for (index, column) in batch.columns.enumerated() {
+                    let validity = column.validity
+                    switch column.values {
+                    case .real(let values):
+                        if cells[index] == .float {
+                            for (k, row) in rows.enumerated() {
+                                let value = validity?[row] ?? true ? values[row] : .nan
+                                base.storeBytes(of: Float(value).bitPattern.bigEndian, toByteOffset: cursors[k], as: UInt32.self)
+                                cursors[k] += 4
+                            }
+                        } else {
+                            for (k, row) in rows.enumerated() {
+                                let value = validity?[row] ?? true ? values[row] : .nan
+                                base.storeBytes(of: value.bitPattern.bigEndian, toByteOffset: cursors[k], as: UInt64.self)
+                                cursors[k] += 8
+                            }
+                        }
+                    case .integer(let values):
+                        // A null stays the zero the buffer starts with.
+                        if cells[index] == .int {
+                            for (k, row) in rows.enumerated() {
+                                if validity?[row] ?? true {
+                                    let value = UInt32(bitPattern: Int32(truncatingIfNeeded: values[row]))
+                                    base.storeBytes(of: value.bigEndian, toByteOffset: cursors[k], as: UInt32.self)
+                                }
+                                cursors[k] += 4
+                            }
+                        } else {
+                            for (k, row) in rows.enumerated() {
+                                if validity?[row] ?? true {
+                                    base.storeBytes(of: UInt64(bitPattern: values[row]).bigEndian, toByteOffset: cursors[k], as: UInt64.self)
+                                }
+                                cursors[k] += 8
+                            }
+                        }
+                    case .boolean(let values):
+                        for (k, row) in rows.enumerated() {
+                            let byte = validity?[row] ?? true ? (values[row] ? UInt8(ascii: "T") : UInt8(ascii: "F")) : UInt8(ascii: "?")
+                            base.storeBytes(of: byte, toByteOffset: cursors[k], as: UInt8.self)
+                            cursors[k] += 1
+                        }
+                    case .text(let text):
+                        // The count (zero for a null), then ASCII bytes or UTF-16 big-endian units.
+                        for (k, row) in rows.enumerated() {
+                            guard validity?[row] ?? true else {
+                                cursors[k] += 4
+                                continue
+                            }
+                            if cells[index] == .char {
+                                text.withBytes(of: row) { source in
+                                    base.storeBytes(of: UInt32(source.count).bigEndian, toByteOffset: cursors[k], as: UInt32.self)
+                                    if !source.isEmpty {
+                                        (base + cursors[k] + 4).copyMemory(from: source.baseAddress!, byteCount: source.count)
+                                    }
+                                    cursors[k] += 4 + source.count
+                                }
+                            } else {
+                                let units = text[row].utf16
+                                base.storeBytes(of: UInt32(units.count).bigEndian, toByteOffset: cursors[k], as: UInt32.self)
+                                var at = cursors[k] + 4
+                                for unit in units {
+                                    base.storeBytes(of: unit.bigEndian, toByteOffset: at, as: UInt16.self)
+                                    at += 2
+                                }
+                                cursors[k] = at
+                            }
+                        }
                     }
                 }
             }
-            if scratch.count >= 1 << 16 {
-                base64.append(scratch)
-                scratch.removeAll(keepingCapacity: true)
-                try base64.flush(to: output, final: false)
-            }
         }
-        base64.append(scratch)
-        scratch.removeAll(keepingCapacity: true)
+        precondition(zip(cursors, zip(starts, lengths)).allSatisfy { $0 == $1.0 + $1.1 }, "every row filled to its length")
+        base64.append(bytes)
         try base64.flush(to: output, final: false)
-    }
-
-    @inline(__always)
-    private static func appendBigEndian<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
-        var big = value.bigEndian
-        withUnsafeBytes(of: &big) { out.append(contentsOf: $0) }
     }
 
     /// A document-wide unique XML ID derived from `name`.
