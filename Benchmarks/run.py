@@ -282,7 +282,7 @@ def main():
               f"{parsed['rows']:,} rows): {parsed['mb_per_s']:.0f} MB/s"
               + (f"; {args.compare_label}: {compared_parse['mb_per_s']:.0f} MB/s." if compared_parse else ".")]
     if peer and "hdf5" in formats:
-        lines += [f"HDF5 writer alone: h5py {peer['write_seconds']['hdf5']:.1f} s (gzip 4 + shuffle, as fink-export's default); "
+        lines += [f"HDF5 writer alone: h5py {peer['write_seconds']['hdf5']:.1f} s (gzip 4 + shuffle, h5py's default level; fink-export's is 1); "
                   f"fink-export's whole HDF5 export: {results['hdf5']['ours'][0]:.1f} s."]
     if writers_alone:
         lines += [f"Parquet writer alone on the same {writers_alone['rows']:,} rows (saved answers, zstd 3): pyarrow's "

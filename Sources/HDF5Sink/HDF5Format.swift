@@ -13,7 +13,7 @@ public struct HDF5Format: SinkFormat {
         extensions: ["h5", "hdf5"],
         capabilities: SinkCapabilities(tablesPerFile: .many, supportsAppend: false, compression: ["deflate"]),
         options: [
-            SinkOptionSpec(name: "compression-level", kind: .integer(0 ... 9), defaultValue: "4",
+            SinkOptionSpec(name: "compression-level", kind: .integer(0 ... 9), defaultValue: "1",
                            help: "deflate level after the shuffle filter; 0 turns compression off"),
             SinkOptionSpec(name: "chunk-rows", kind: .integer(0 ... 1_048_576), defaultValue: "0",
                            help: "rows per chunk; 0 picks a power of two near 1 MiB per chunk"),
@@ -26,7 +26,7 @@ public struct HDF5Format: SinkFormat {
     /// Creates a writer for one HDF5 file.
     public func makeWriter(destination: SinkDestination, options: SinkOptions) throws -> any TableWriter {
         try HDF5Writer(destination: destination, settings: HDF5Writer.Settings(
-            compressionLevel: options.integer("compression-level") ?? 4,
+            compressionLevel: options.integer("compression-level") ?? 1,
             chunkRows: options.integer("chunk-rows") ?? 0,
             featuresLayout: options["layout"] == "features",
             float32: options["floats"] == "float32"))

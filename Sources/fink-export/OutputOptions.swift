@@ -39,7 +39,7 @@ struct OutputOptions: ParsableArguments {
                                valueName: "binary2|tabledata"))
     var votableEncoding: String?
 
-    @Option(help: ArgumentHelp("HDF5 deflate level 1-9, or off (default 4, after the shuffle filter).", valueName: "level|off"))
+    @Option(help: ArgumentHelp("HDF5 deflate level 1-9, or off (default 1, after the shuffle filter).", valueName: "level|off"))
     var hdf5Compression: String?
 
     @Option(help: ArgumentHelp("HDF5 rows per chunk (default: a power of two near 1 MiB per chunk).", valueName: "rows"))
