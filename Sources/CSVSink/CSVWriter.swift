@@ -56,15 +56,19 @@ final class CSVWriter: TableWriter {
         output.discard()
     }
 
-    /// Appends a field, quoted when it holds a comma, a quote or a line break, or is empty
-    /// (so an empty string differs from a missing value).
-    static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var needsQuotes = bytes.isEmpty
+    /// Whether a field must be quoted: empty (so an empty string differs from a missing value),
+    /// or holding a comma, a quote or a line break.
+    static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.isEmpty { return true }
         for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
-            needsQuotes = true
-            break
+            return true
         }
-        guard needsQuotes else {
+        return false
+    }
+
+    /// Appends a field, quoted when ``needsQuotes(_:)`` says so.
+    static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard needsQuotes(bytes) else {
             out.append(contentsOf: bytes)
             return
         }
@@ -79,13 +83,20 @@ final class CSVWriter: TableWriter {
 
 /// CSV cells: a missing value is an empty field, doubles as Swift writes them (`inf`, `nan` too).
 struct CSVCellStyle: TextCellStyle {
-    func appendMissing(to out: inout [UInt8]) {}
+    func appendMissing(to out: CellBytes) {}
 
-    func appendReal(_ value: Double, column: Int, to out: inout [UInt8]) {
-        TextFormatting.appendDouble(value, to: &out)
+    func appendReal(_ value: Double, column: Int, to out: CellBytes) {
+        TextFormatting.appendDouble(value, to: out)
     }
 
-    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        CSVWriter.appendField(bytes, to: &out)
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: CellBytes) {
+        guard CSVWriter.needsQuotes(bytes) else {
+            out.append(bytes)
+            return
+        }
+        // Rare (a comma, quote or line break in the text): the array path is fast enough.
+        var quoted: [UInt8] = []
+        CSVWriter.appendField(bytes, to: &quoted)
+        quoted.withUnsafeBufferPointer { out.append($0) }
     }
 }

@@ -73,20 +73,20 @@ struct JSONCellStyle: TextCellStyle {
         infinities = Array(repeating: 0, count: columns)
     }
 
-    func appendMissing(to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: ("null" as StaticString).utf8Start, count: 4))
+    func appendMissing(to out: CellBytes) {
+        out.append("null")
     }
 
-    mutating func appendReal(_ value: Double, column: Int, to out: inout [UInt8]) {
+    mutating func appendReal(_ value: Double, column: Int, to out: CellBytes) {
         if value.isFinite {
-            TextFormatting.appendDouble(value, to: &out)
+            TextFormatting.appendDouble(value, to: out)
         } else {
             infinities[column] += 1
-            appendMissing(to: &out)
+            appendMissing(to: out)
         }
     }
 
-    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        JSONText.appendString(bytes, to: &out)
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: CellBytes) {
+        JSONText.appendString(bytes, to: out)
     }
 }

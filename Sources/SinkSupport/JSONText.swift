@@ -31,4 +31,23 @@ public enum JSONText {
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    /// ``appendString(_:to:)-(_,inout [UInt8])`` into cell bytes.
+    @inline(__always)
+    public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to out: CellBytes) {
+        var clean = true
+        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            clean = false
+            break
+        }
+        guard clean else {
+            var escaped: [UInt8] = []
+            appendString(bytes, to: &escaped)
+            escaped.withUnsafeBufferPointer { out.append($0) }
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        out.append(bytes)
+        out.append(UInt8(ascii: "\""))
+    }
 }

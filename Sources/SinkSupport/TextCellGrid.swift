@@ -10,8 +10,9 @@ import FinkExport
 /// Use, for each of a batch's ``slices(of:)``: ``render(_:rows:style:)``, then ``writeRows(to:)``.
 /// What differs between formats (missing values, doubles, text escaping) is the ``TextCellStyle``.
 public struct TextCellGrid {
-    /// The bytes of the cells rendered so far, one after another.
-    @usableFromInline var bytes: [UInt8] = []
+    /// The bytes of the cells rendered so far, one after another. A class: a copy of the grid
+    /// would share them, so each writer keeps its own grid and never copies it.
+    @usableFromInline let bytes = CellBytes()
     @usableFromInline var ends: [UInt32] = []
     private var rowCount = 0
     private var prefixes: [UInt8] = []
@@ -43,25 +44,25 @@ public struct TextCellGrid {
             switch column.values {
             case .integer(let values):
                 for row in rows {
-                    if validity?[row] ?? true { TextFormatting.appendInteger(values[row], to: &bytes) } else { style.appendMissing(to: &bytes) }
+                    if validity?[row] ?? true { TextFormatting.appendInteger(values[row], to: bytes) } else { style.appendMissing(to: bytes) }
                     endCell()
                 }
             case .real(let values):
                 for row in rows {
-                    if validity?[row] ?? true { style.appendReal(values[row], column: index, to: &bytes) } else { style.appendMissing(to: &bytes) }
+                    if validity?[row] ?? true { style.appendReal(values[row], column: index, to: bytes) } else { style.appendMissing(to: bytes) }
                     endCell()
                 }
             case .boolean(let values):
                 for row in rows {
-                    if validity?[row] ?? true { Self.appendBoolean(values[row], to: &bytes) } else { style.appendMissing(to: &bytes) }
+                    if validity?[row] ?? true { Self.appendBoolean(values[row], to: bytes) } else { style.appendMissing(to: bytes) }
                     endCell()
                 }
             case .text(let text):
                 for row in rows {
                     if validity?[row] ?? true {
-                        text.withBytes(of: row) { style.appendText($0, to: &bytes) }
+                        text.withBytes(of: row) { style.appendText($0, to: bytes) }
                     } else {
-                        style.appendMissing(to: &bytes)
+                        style.appendMissing(to: bytes)
                     }
                     endCell()
                 }
@@ -70,15 +71,14 @@ public struct TextCellGrid {
     }
 
     @inlinable
-    static func appendBoolean(_ value: Bool, to out: inout [UInt8]) {
-        let word: StaticString = value ? "true" : "false"
-        out.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+    static func appendBoolean(_ value: Bool, to out: CellBytes) {
+        out.append(value ? "true" : "false")
     }
 
     /// Starts a slice of `rows` rows; the buffers of the last slice are reused.
     @usableFromInline
     mutating func begin(rows: Int) {
-        bytes.removeAll(keepingCapacity: true)
+        bytes.removeAll()
         ends.removeAll(keepingCapacity: true)
         ends.reserveCapacity(rows * prefixEnds.count)
         rowCount = rows
@@ -102,7 +102,7 @@ public struct TextCellGrid {
             let base = out.count
             out.append(contentsOf: repeatElement(0, count: total))
             out.withUnsafeMutableBytes { target in
-                bytes.withUnsafeBytes { cells in
+                bytes.withBytes { cells in
                     ends.withUnsafeBufferPointer { ends in
                         prefixes.withUnsafeBytes { prefixes in
                             prefixEnds.withUnsafeBufferPointer { prefixEnds in
@@ -138,9 +138,9 @@ public struct TextCellGrid {
 /// per cell, specialised for the format (no dynamic dispatch in the loop).
 public protocol TextCellStyle {
     /// Appends a missing value (CSV: nothing; JSON: `null`).
-    func appendMissing(to out: inout [UInt8])
+    func appendMissing(to out: CellBytes)
     /// Appends a present double of column `column` (the index, for what a style counts).
-    mutating func appendReal(_ value: Double, column: Int, to out: inout [UInt8])
+    mutating func appendReal(_ value: Double, column: Int, to out: CellBytes)
     /// Appends a present string, escaped or quoted as the format needs.
-    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8])
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: CellBytes)
 }

@@ -17,6 +17,53 @@ public enum TextFormatting {
         }
     }
 
+    /// ``appendDouble(_:to:)-(_,inout [UInt8])`` into cell bytes: the text is laid out in the
+    /// buffer's own tail and moved to its place with four word copies.
+    @inline(__always)
+    public static func appendDouble(_ value: Double, to out: CellBytes) {
+        guard let (significand, exponent) = ShortestDecimal.decimal(of: value) else {
+            var text: [UInt8] = []
+            appendDoubleByDescription(value, to: &text)
+            text.withUnsafeBufferPointer { out.append($0) }
+            return
+        }
+        // layOut writes within 64 bytes, its text (at most 25) from byte 16 on; 32 bytes
+        // are moved from the text's start, so 96 are reserved.
+        let tail = out.tail(reserving: 96)
+        let text = layOut(significand: significand, exponent: exponent, negative: value.sign == .minus,
+                          large: value.magnitude > 0x1p53, into: tail)
+        let source = UnsafeRawPointer(text.baseAddress!)
+        let words = (source.loadUnaligned(as: UInt64.self), source.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                     source.loadUnaligned(fromByteOffset: 16, as: UInt64.self), source.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        let target = UnsafeMutableRawPointer(tail)
+        target.storeBytes(of: words.0, as: UInt64.self)
+        target.storeBytes(of: words.1, toByteOffset: 8, as: UInt64.self)
+        target.storeBytes(of: words.2, toByteOffset: 16, as: UInt64.self)
+        target.storeBytes(of: words.3, toByteOffset: 24, as: UInt64.self)
+        out.didWrite(text.count)
+    }
+
+    /// ``appendInteger(_:to:)-(_,inout [UInt8])`` into cell bytes, written in place.
+    @inline(__always)
+    public static func appendInteger(_ value: Int64, to out: CellBytes) {
+        let tail = out.tail(reserving: 48)
+        if value >= 0 && value < 10 {
+            tail.pointee = UInt8(ascii: "0") + UInt8(value)
+            out.didWrite(1)
+            return
+        }
+        // The digits end at byte 44 of the tail (writeDigits may write the 24 before them),
+        // and move down to its start.
+        var first = writeDigits(value.magnitude, endingAt: 44, in: tail)
+        if value < 0 {
+            first -= 1
+            tail[first] = UInt8(ascii: "-")
+        }
+        let count = 44 - first
+        (UnsafeMutableRawPointer(tail)).copyMemory(from: tail + first, byteCount: count)
+        out.didWrite(count)
+    }
+
     /// Writes `significand × 10^exponent` as `description` does: plain from 10^-4 up to 2^53
     /// (`-0.0012`, `18.2`, `100.0`), the exponent form outside (`1e-05`, `1.5e+300`). The digits
     /// are written once, where they end up; `buffer` holds 64 bytes.
