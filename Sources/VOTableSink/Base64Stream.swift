@@ -30,13 +30,13 @@ struct Base64Stream {
                 let bytes = source.baseAddress!
                 var at = 0
                 var index = 0
-                // The plain pointers skip the per-byte capacity and bounds checks of appends.
-                while index < whole {
-                    let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
-                    target[at] = letters[Int(group >> 18)]
-                    target[at &+ 1] = letters[Int(group >> 12 & 0x3F)]
-                    target[at &+ 2] = letters[Int(group >> 6 & 0x3F)]
-                    target[at &+ 3] = letters[Int(group & 0x3F)]
+                // Four characters, then a line break every 76.
+                @inline(__always)
+                func put(_ first: UInt8, _ second: UInt8, _ third: UInt8, _ fourth: UInt8) {
+                    target[at] = first
+                    target[at &+ 1] = second
+                    target[at &+ 2] = third
+                    target[at &+ 3] = fourth
                     at &+= 4
                     line &+= 4
                     if line >= 76 {
@@ -44,6 +44,12 @@ struct Base64Stream {
                         at &+= 1
                         line = 0
                     }
+                }
+                // The plain pointers skip the per-byte capacity and bounds checks of appends.
+                while index < whole {
+                    let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
+                    put(letters[Int(group >> 18)], letters[Int(group >> 12 & 0x3F)],
+                        letters[Int(group >> 6 & 0x3F)], letters[Int(group & 0x3F)])
                     index &+= 3
                 }
                 let remaining = source.count &- whole
@@ -51,17 +57,8 @@ struct Base64Stream {
                     let b0 = UInt32(bytes[whole])
                     let b1 = remaining > 1 ? UInt32(bytes[whole &+ 1]) : 0
                     let group = b0 << 16 | b1 << 8
-                    target[at] = letters[Int(group >> 18)]
-                    target[at &+ 1] = letters[Int(group >> 12 & 0x3F)]
-                    target[at &+ 2] = remaining > 1 ? letters[Int(group >> 6 & 0x3F)] : UInt8(ascii: "=")
-                    target[at &+ 3] = UInt8(ascii: "=")
-                    at &+= 4
-                    line &+= 4
-                    if line >= 76 {
-                        target[at] = 0x0A
-                        at &+= 1
-                        line = 0
-                    }
+                    put(letters[Int(group >> 18)], letters[Int(group >> 12 & 0x3F)],
+                        remaining > 1 ? letters[Int(group >> 6 & 0x3F)] : UInt8(ascii: "="), UInt8(ascii: "="))
                 }
                 return at
             }
