@@ -44,9 +44,15 @@ public final class ByteOutput {
         if !closed { discard() }
     }
 
-    /// Appends bytes.
+    /// Appends bytes. A run longer than the buffer goes out from where it lies, after what
+    /// the buffer holds, rather than through it.
     @inline(__always)
     public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        if bytes.count >= bufferLimit {
+            try drain()
+            try emit(bytes, finish: false)
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= bufferLimit { try drain() }
     }
@@ -79,7 +85,7 @@ public final class ByteOutput {
     public func close() throws {
         guard !closed else { return }
         try drain()
-        if stream != nil { try deflateAll(finish: true) }
+        if stream != nil { try emit(UnsafeBufferPointer(start: nil, count: 0), finish: true) }
         endStream()
         closed = true
         guard Glibc.close(descriptor) == 0 else {
@@ -104,38 +110,42 @@ public final class ByteOutput {
 
     private func drain() throws {
         guard !buffer.isEmpty else { return }
-        if stream != nil {
-            try deflateAll(finish: false)
-        } else {
-            try buffer.withUnsafeBufferPointer { try writeFully($0) }
-        }
+        try buffer.withUnsafeBufferPointer { try emit($0, finish: false) }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func deflateAll(finish: Bool) throws {
-        try buffer.withUnsafeMutableBufferPointer { input in
-            let stream = self.stream!
-            stream.pointee.next_in = input.baseAddress
-            stream.pointee.avail_in = UInt32(input.count)
-            while true {
-                let (status, produced): (Int32, Int) = compressed.withUnsafeMutableBufferPointer { output in
-                    stream.pointee.next_out = output.baseAddress
-                    stream.pointee.avail_out = UInt32(output.count)
-                    let status = deflate(stream, finish ? Z_FINISH : Z_NO_FLUSH)
-                    return (status, output.count - Int(stream.pointee.avail_out))
-                }
-                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw SinkError.write(path: displayPath, action: "gzip compression", reason: "zlib status \(status)")
-                }
-                if produced > 0 {
-                    try compressed.withUnsafeBufferPointer { try writeFully(UnsafeBufferPointer(rebasing: $0[0 ..< produced])) }
-                }
-                // Without finishing, spare output room means all input was taken; when
-                // finishing, zlib says so with Z_STREAM_END.
-                if finish ? status == Z_STREAM_END : stream.pointee.avail_out != 0 { break }
-            }
-            stream.pointee.next_in = nil
+    /// Sends bytes to the file, through gzip when compressing (`finish` ends its stream).
+    private func emit(_ bytes: UnsafeBufferPointer<UInt8>, finish: Bool) throws {
+        if stream != nil {
+            try compress(bytes, finish: finish)
+        } else {
+            try writeFully(bytes)
         }
+    }
+
+    private func compress(_ input: UnsafeBufferPointer<UInt8>, finish: Bool) throws {
+        let stream = self.stream!
+        // zlib reads next_in and never writes through it.
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        stream.pointee.avail_in = UInt32(input.count)
+        while true {
+            let (status, produced): (Int32, Int) = compressed.withUnsafeMutableBufferPointer { output in
+                stream.pointee.next_out = output.baseAddress
+                stream.pointee.avail_out = UInt32(output.count)
+                let status = deflate(stream, finish ? Z_FINISH : Z_NO_FLUSH)
+                return (status, output.count - Int(stream.pointee.avail_out))
+            }
+            guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+                throw SinkError.write(path: displayPath, action: "gzip compression", reason: "zlib status \(status)")
+            }
+            if produced > 0 {
+                try compressed.withUnsafeBufferPointer { try writeFully(UnsafeBufferPointer(rebasing: $0[0 ..< produced])) }
+            }
+            // Without finishing, spare output room means all input was taken; when
+            // finishing, zlib says so with Z_STREAM_END.
+            if finish ? status == Z_STREAM_END : stream.pointee.avail_out != 0 { break }
+        }
+        stream.pointee.next_in = nil
     }
 
     private func writeFully(_ bytes: UnsafeBufferPointer<UInt8>) throws {

@@ -8,12 +8,17 @@ public final class CellBytes {
     @usableFromInline @exclusivity(unchecked) var capacity: Int
     @usableFromInline @exclusivity(unchecked) var length = 0
 
-    /// An empty buffer of `capacity` bytes; it grows as needed.
-    public init(capacity: Int = 1 << 16) {
+    /// Whether memory past the bytes appended is zeroed.
+    @usableFromInline let zeroed: Bool
+
+    /// An empty buffer of `capacity` bytes; it grows as needed. `zeroed`: the memory past
+    /// what is appended is initialized, so a formatter may read back beyond its text (as the
+    /// double formatter does); a buffer only ever written in place can do without.
+    public init(capacity: Int = 1 << 16, zeroed: Bool = true) {
         self.capacity = Swift.max(capacity, 64)
+        self.zeroed = zeroed
         storage = .allocate(capacity: self.capacity)
-        // Always initialized, so a formatter may read back what it wrote past its text.
-        storage.initialize(repeating: 0, count: self.capacity)
+        if zeroed { storage.initialize(repeating: 0, count: self.capacity) }
     }
 
     deinit {
@@ -52,7 +57,8 @@ public final class CellBytes {
     @inlinable
     public func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        tail(reserving: bytes.count).update(from: source, count: bytes.count)
+        // A raw copy: valid whether or not the tail was initialized (`zeroed`).
+        UnsafeMutableRawPointer(tail(reserving: bytes.count)).copyMemory(from: source, byteCount: bytes.count)
         length &+= bytes.count
     }
 
@@ -66,8 +72,8 @@ public final class CellBytes {
     func grow(to needed: Int) {
         let larger = Swift.max(needed, capacity * 2)
         let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
-        moved.initialize(repeating: 0, count: larger)
-        moved.update(from: storage, count: length)
+        if zeroed { moved.initialize(repeating: 0, count: larger) }
+        UnsafeMutableRawPointer(moved).copyMemory(from: storage, byteCount: length)
         storage.deallocate()
         storage = moved
         capacity = larger

@@ -23,16 +23,17 @@ struct SinkTests {
     ], rowCount: 3)
 
     /// Writes `batch` with `format` to `name` in a scratch directory and returns the final file.
-    static func write(_ format: any SinkFormat, name: String, options: [String] = [], in scratch: ScratchDirectory) throws -> URL {
+    static func write(_ format: any SinkFormat, name: String, options: [String] = [], batch: RecordBatch = batch,
+                      in scratch: ScratchDirectory) throws -> URL {
         let staging = OutputStaging(overwrite: false)
         let url = scratch.path(name)
         let writer = try format.makeWriter(destination: try staging.destination(for: url),
                                            options: try SinkOptions(options, specs: format.descriptor.options, format: format.descriptor.name))
-        try writer.beginTable(schema)
+        try writer.beginTable(batch.schema)
         try writer.write(batch)
         let unrepresentable = try writer.endTable().unrepresentableAsNull
         var provenance = Provenance(source: "test", exportedAt: "now")
-        provenance.tables = [Provenance.TableRecord(name: "objects", rows: 3, columns: [], unrepresentableAsNull: unrepresentable)]
+        provenance.tables = [Provenance.TableRecord(name: "objects", rows: batch.rowCount, columns: [], unrepresentableAsNull: unrepresentable)]
         try writer.finish(provenance: provenance)
         writer.close()
         try staging.commit()
@@ -60,21 +61,54 @@ struct SinkTests {
         #expect(!(try String(contentsOf: url, encoding: .utf8)).contains("\r"))
     }
 
-    @Test("gzip follows the .gz extension and decompresses to the same bytes")
-    func gzip() throws {
+    @Test("rows longer together than the output's buffer are written whole, plain and through gzip")
+    func largeSlices() throws {
+        // 3,000 rows of about 90 bytes: slices of 1,024 rows pass the 64 KiB buffer, so they
+        // go to the file (or to zlib) from where they were laid out.
+        let rows = 3_000
+        let longSchema = TableSchema(name: "objects", fields: [
+            Field(name: "id", sourceName: "id", type: .long),
+            Field(name: "name", sourceName: "name", type: .string),
+        ])
+        let names = (0 ..< rows).map { "object \($0) " + String(repeating: "\u{e9}x", count: 36) }
+        let long = RecordBatch(schema: longSchema, columns: [
+            Column(values: .integer((0 ..< rows).map { Int64($0) * 1_000_003 }), validity: nil),
+            Column(values: .text(TextColumn(names)), validity: nil),
+        ], rowCount: rows)
         let scratch = try ScratchDirectory()
-        let plain = try Self.write(CSVFormat(), name: "plain.csv", in: scratch)
-        let packed = try Self.write(CSVFormat(), name: "packed.csv.gz", in: scratch)
+        let plain = try Self.write(CSVFormat(), name: "long.csv", batch: long, in: scratch)
+        let expected = "id,name\r\n" + (0 ..< rows).map { "\(Int64($0) * 1_000_003),\(names[$0])\r\n" }.joined()
+        #expect(try String(contentsOf: plain, encoding: .utf8) == expected)
+        let packed = try Self.write(CSVFormat(), name: "long.csv.gz", batch: long, in: scratch)
+        #expect(try Self.gunzip(packed) == Data(expected.utf8))
+        let lines = try Self.write(JSONLinesFormat(), name: "long.jsonl", batch: long, in: scratch)
+        let read = try String(contentsOf: lines, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        #expect(read.count == rows)
+        #expect(read.map { $0["name"] as? String } == names)
+        #expect(read.map { ($0["id"] as? NSNumber)?.int64Value } == (0 ..< rows).map { Int64($0) * 1_000_003 })
+    }
+
+    static func gunzip(_ url: URL) throws -> Data {
         let gunzip = Process()
         gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gunzip.arguments = ["-dc", packed.path]
+        gunzip.arguments = ["-dc", url.path]
         let pipe = Pipe()
         gunzip.standardOutput = pipe
         try gunzip.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         gunzip.waitUntilExit()
         #expect(gunzip.terminationStatus == 0)
-        #expect(data == (try Data(contentsOf: plain)))
+        return data
+    }
+
+    @Test("gzip follows the .gz extension and decompresses to the same bytes")
+    func gzip() throws {
+        let scratch = try ScratchDirectory()
+        let plain = try Self.write(CSVFormat(), name: "plain.csv", in: scratch)
+        let packed = try Self.write(CSVFormat(), name: "packed.csv.gz", in: scratch)
+        #expect(try Self.gunzip(packed) == (try Data(contentsOf: plain)))
         #expect(try Data(contentsOf: packed).prefix(2) == Data([0x1F, 0x8B]))
     }
 

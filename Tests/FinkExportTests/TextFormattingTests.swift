@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Text formatting: the numbers the text sinks write")
 struct TextFormattingTests {
-    @Test("a double is appended as its shortest round-trip text, Swift's description, after what the buffer held")
+    @Test("a double is appended as its shortest round-trip text, Swift's description, after what the buffer held (an array or cell bytes)")
     func doubles() {
         var rng = SystemRandomNumberGenerator()
         var values: [Double] = [0, -0.0, 1, -1, 0.1, 1e16, 1e-5, 123456789012345680, 2461186.936169, 18.291412,
@@ -31,9 +31,18 @@ struct TextFormattingTests {
             TextFormatting.appendDouble(value, to: &out)
             #expect(out == Array("x,\(value.description)".utf8), "\(value.bitPattern)")
         }
+        // The cell-bytes form, all values into one small buffer that grows as they arrive.
+        let cells = CellBytes(capacity: 64)
+        var expected: [UInt8] = []
+        for value in values {
+            TextFormatting.appendDouble(value, to: cells)
+            cells.append(",")
+            expected += Array("\(value.description),".utf8)
+        }
+        Self.expectSame(cells, expected)
     }
 
-    @Test("an integer is appended in decimal, its sign and every digit of 64 bits kept")
+    @Test("an integer is appended in decimal, its sign and every digit of 64 bits kept (an array or cell bytes)")
     func integers() {
         var rng = SystemRandomNumberGenerator()
         var values: [Int64] = [0, 9, 10, -1, -9, -10, 99, 100, .max, .min, .max - 1, .min + 1,
@@ -45,5 +54,23 @@ struct TextFormattingTests {
             TextFormatting.appendInteger(value, to: &out)
             #expect(out == Array("x,\(value)".utf8), "\(value)")
         }
+        let cells = CellBytes(capacity: 64)
+        var expected: [UInt8] = []
+        for value in values {
+            TextFormatting.appendInteger(value, to: cells)
+            cells.append(",")
+            expected += Array("\(value),".utf8)
+        }
+        Self.expectSame(cells, expected)
+    }
+
+    /// Compares a buffer with the expected bytes, naming the first difference (the buffers
+    /// are megabytes: printing them whole would bury the failure).
+    private static func expectSame(_ cells: CellBytes, _ expected: [UInt8]) {
+        let got = cells.withBytes { Array($0) }
+        let common = Swift.min(got.count, expected.count)
+        let first = (0 ..< common).first { got[$0] != expected[$0] } ?? common
+        let same = got == expected
+        #expect(same, "cell bytes differ from byte \(first): \(String(decoding: got[first...].prefix(40), as: UTF8.self)) against \(String(decoding: expected[first...].prefix(40), as: UTF8.self))")
     }
 }

@@ -7,7 +7,7 @@ fink-standin are stopped after a random delay. Every time:
 - the same command with `--resume` then finishes with exactly the rows of a clean export
   (none missing, none twice) and leaves nothing hidden behind (no staged file, no kept answers).
 
-    .venv/bin/python Tests/Reliability/interrupt.py --bin-dir "$(swift build --show-bin-path)" --runs 20
+    .venv/bin/python Tests/Reliability/interrupt.py --bin-dir "$(swift build --show-bin-path)" --runs 10
 """
 import argparse
 import sqlite3
