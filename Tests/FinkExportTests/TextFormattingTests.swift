@@ -31,15 +31,7 @@ struct TextFormattingTests {
             TextFormatting.appendDouble(value, to: &out)
             #expect(out == Array("x,\(value.description)".utf8), "\(value.bitPattern)")
         }
-        // The cell-bytes form, all values into one small buffer that grows as they arrive.
-        let cells = CellBytes(capacity: 64)
-        var expected: [UInt8] = []
-        for value in values {
-            TextFormatting.appendDouble(value, to: cells)
-            cells.append(",")
-            expected += Array("\(value.description),".utf8)
-        }
-        Self.expectSame(cells, expected)
+        Self.expectCellBytes(values, as: \.description) { TextFormatting.appendDouble($0, to: $1) }
     }
 
     @Test("an integer is appended in decimal, its sign and every digit of 64 bits kept (an array or cell bytes)")
@@ -54,19 +46,21 @@ struct TextFormattingTests {
             TextFormatting.appendInteger(value, to: &out)
             #expect(out == Array("x,\(value)".utf8), "\(value)")
         }
+        Self.expectCellBytes(values, as: \.description) { TextFormatting.appendInteger($0, to: $1) }
+    }
+
+    /// The cell-bytes form of a formatter: every value, each followed by a comma, into one
+    /// small buffer that grows as they arrive, against `text` of each value. The first
+    /// difference is named (the buffers are megabytes: printing them whole would bury it).
+    private static func expectCellBytes<Value>(_ values: [Value], as text: (Value) -> String,
+                                               append: (Value, CellBytes) -> Void) {
         let cells = CellBytes(capacity: 64)
         var expected: [UInt8] = []
         for value in values {
-            TextFormatting.appendInteger(value, to: cells)
+            append(value, cells)
             cells.append(",")
-            expected += Array("\(value),".utf8)
+            expected += Array("\(text(value)),".utf8)
         }
-        Self.expectSame(cells, expected)
-    }
-
-    /// Compares a buffer with the expected bytes, naming the first difference (the buffers
-    /// are megabytes: printing them whole would bury the failure).
-    private static func expectSame(_ cells: CellBytes, _ expected: [UInt8]) {
         let got = cells.withBytes { Array($0) }
         let common = Swift.min(got.count, expected.count)
         let first = (0 ..< common).first { got[$0] != expected[$0] } ?? common
