@@ -28,7 +28,8 @@ public enum TextFormatting {
             return
         }
         // layOut writes within 64 bytes, its text (at most 25) from byte 16 on; 32 bytes
-        // are moved from the text's start, so 96 are reserved.
+        // are moved from the text's start, so 96 are reserved, and read back: zeroed memory.
+        assert(out.zeroed, "the double formatter reads back past its text: a zeroed CellBytes")
         let tail = out.tail(reserving: 96)
         let text = layOut(significand: significand, exponent: exponent, negative: value.sign == .minus,
                           large: value.magnitude > 0x1p53, into: tail)
