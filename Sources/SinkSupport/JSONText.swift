@@ -3,16 +3,20 @@
 public enum JSONText {
     private static let hex = Array("0123456789abcdef".utf8)
 
+    /// Whether a string holds a quote, a backslash or a control character.
+    @inline(__always)
+    static func needsEscapes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            return true
+        }
+        return false
+    }
+
     /// Appends `bytes` (valid UTF-8) as a quoted JSON string.
     @inline(__always)
     public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var clean = true
-        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            clean = false
-            break
-        }
-        if clean {
+        if !needsEscapes(bytes) {
             out.append(contentsOf: bytes)
         } else {
             for byte in bytes {
@@ -35,12 +39,7 @@ public enum JSONText {
     /// ``appendString(_:to:)-(_,inout [UInt8])`` into cell bytes.
     @inline(__always)
     public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to out: CellBytes) {
-        var clean = true
-        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            clean = false
-            break
-        }
-        guard clean else {
+        guard !needsEscapes(bytes) else {
             var escaped: [UInt8] = []
             appendString(bytes, to: &escaped)
             escaped.withUnsafeBufferPointer { out.append($0) }

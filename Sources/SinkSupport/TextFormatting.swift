@@ -53,16 +53,23 @@ public enum TextFormatting {
             out.didWrite(1)
             return
         }
-        // The digits end at byte 44 of the tail (writeDigits may write the 24 before them),
-        // and move down to its start.
-        var first = writeDigits(value.magnitude, endingAt: 44, in: tail)
-        if value < 0 {
-            first -= 1
-            tail[first] = UInt8(ascii: "-")
-        }
+        // Laid out in the tail, then moved down to its start.
+        let first = layOutInteger(value, into: tail)
         let count = 44 - first
         (UnsafeMutableRawPointer(tail)).copyMemory(from: tail + first, byteCount: count)
         out.didWrite(count)
+    }
+
+    /// Writes `value` (not 0 to 9) in decimal so that it ends at byte 44 of `buffer` (48
+    /// bytes: writeDigits may write the 24 before its digits); returns where the text starts.
+    @inline(__always)
+    private static func layOutInteger(_ value: Int64, into buffer: UnsafeMutablePointer<UInt8>) -> Int {
+        var first = writeDigits(value.magnitude, endingAt: 44, in: buffer)
+        if value < 0 {
+            first -= 1
+            buffer[first] = UInt8(ascii: "-")
+        }
+        return first
     }
 
     /// Writes `significand × 10^exponent` as `description` does: plain from 10^-4 up to 2^53
@@ -199,21 +206,10 @@ public enum TextFormatting {
             out.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        // Digits written from the end of a 20-byte scratch (19 digits and a sign at most),
-        // without the String that `description` makes for ids of 16 digits and more.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { scratch in
-            var magnitude = value.magnitude
-            var start = 20
-            repeat {
-                start -= 1
-                scratch[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 {
-                start -= 1
-                scratch[start] = UInt8(ascii: "-")
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start ..< 20]))
+        // Without the String that `description` makes for ids of 16 digits and more.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { scratch in
+            let first = layOutInteger(value, into: scratch.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[first ..< 44]))
         }
     }
 }
