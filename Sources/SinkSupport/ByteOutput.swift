@@ -85,7 +85,7 @@ public final class ByteOutput {
     public func close() throws {
         guard !closed else { return }
         try drain()
-        if stream != nil { try emit(UnsafeBufferPointer(start: nil, count: 0), finish: true) }
+        if stream != nil { try compress(UnsafeBufferPointer(start: nil, count: 0), finish: true) }
         endStream()
         closed = true
         guard Glibc.close(descriptor) == 0 else {
