@@ -8,6 +8,18 @@ extension Array where Element == UInt8 {
         Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
     }
 
+    /// Appends what `write` stores through a pointer to `capacity` bytes (it returns how many it
+    /// stored, from the pointer on): a column's PLAIN values in one growth instead of an
+    /// `append(contentsOf:)` per value, which cost a fifth of the Parquet write step.
+    @inline(__always)
+    mutating func appendInPlace(capacity: Int, _ write: (UnsafeMutableRawPointer) -> Int) {
+        let start = count
+        append(contentsOf: repeatElement(0, count: capacity))
+        let stored = withUnsafeMutableBytes { write($0.baseAddress! + start) }
+        precondition(stored <= capacity)
+        removeLast(capacity - stored)
+    }
+
     /// `value` in little-endian byte order.
     static func littleEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
         Swift.withUnsafeBytes(of: value.littleEndian, Array.init)

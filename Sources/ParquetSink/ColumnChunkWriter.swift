@@ -125,17 +125,22 @@ final class ColumnChunkWriter {
     private func appendIntegers(_ values: [Int64], validity: [Bool]?) {
         let narrow = self.column.type == .int32
         withPage { levels, plain, statistics in
-            var low = Int64.max, high = Int64.min
-            plain.reserveCapacity(plain.count + values.count * (narrow ? 4 : 8))
-            let nulls = Self.eachPresent(values.count, validity: validity, levels: &levels) { row in
-                let value = values[row]
-                low = min(low, value)
-                high = max(high, value)
-                if narrow {
-                    plain.appendLittleEndian(Int32(truncatingIfNeeded: value))
-                } else {
-                    plain.appendLittleEndian(value)
+            var low = Int64.max, high = Int64.min, nulls = 0
+            plain.appendInPlace(capacity: values.count * (narrow ? 4 : 8)) { out in
+                var stored = 0
+                nulls = Self.eachPresent(values.count, validity: validity, levels: &levels) { row in
+                    let value = values[row]
+                    low = min(low, value)
+                    high = max(high, value)
+                    if narrow {
+                        out.storeBytes(of: Int32(truncatingIfNeeded: value).littleEndian, toByteOffset: stored, as: Int32.self)
+                        stored += 4
+                    } else {
+                        out.storeBytes(of: value.littleEndian, toByteOffset: stored, as: Int64.self)
+                        stored += 8
+                    }
                 }
+                return stored
             }
             statistics.addNulls(nulls)
             if nulls < values.count { statistics.add(min: low, max: high) }
@@ -147,17 +152,22 @@ final class ColumnChunkWriter {
     private func appendReals(_ values: [Double], validity: [Bool]?) {
         let float32 = self.column.type == .float
         withPage { levels, plain, statistics in
-            var low = Double.infinity, high = -Double.infinity
-            plain.reserveCapacity(plain.count + values.count * (float32 ? 4 : 8))
-            let nulls = Self.eachPresent(values.count, validity: validity, levels: &levels, isNull: { values[$0].isNaN }) { row in
-                let value = values[row]
-                low = min(low, value)
-                high = max(high, value)
-                if float32 {
-                    plain.appendLittleEndian(Float(value).bitPattern)
-                } else {
-                    plain.appendLittleEndian(value.bitPattern)
+            var low = Double.infinity, high = -Double.infinity, nulls = 0
+            plain.appendInPlace(capacity: values.count * (float32 ? 4 : 8)) { out in
+                var stored = 0
+                nulls = Self.eachPresent(values.count, validity: validity, levels: &levels, isNull: { values[$0].isNaN }) { row in
+                    let value = values[row]
+                    low = min(low, value)
+                    high = max(high, value)
+                    if float32 {
+                        out.storeBytes(of: Float(value).bitPattern.littleEndian, toByteOffset: stored, as: UInt32.self)
+                        stored += 4
+                    } else {
+                        out.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: stored, as: UInt64.self)
+                        stored += 8
+                    }
                 }
+                return stored
             }
             statistics.addNulls(nulls)
             if nulls < values.count { statistics.add(min: low, max: high) }
