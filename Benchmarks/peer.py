@@ -2,7 +2,7 @@
 
 requests.post to both endpoints, pd.read_json, json.loads of each feature string into 26
 columns, then the usual writers: to_csv, to_json(lines=True), to_sql, h5py, astropy's
-VOTable writer and to_parquet (pyarrow, zstd level 3 as fink-export's default). Fetching and parsing happen once; each writer is timed on its own, and the
+VOTable writer and to_parquet (pyarrow, zstd level 1, pyarrow's default and fink-export's). Fetching and parsing happen once; each writer is timed on its own, and the
 time reported for a format is fetch + parse + that writer.
 
     python Benchmarks/peer.py --url http://127.0.0.1:8080 --n 100 --out DIR --formats csv,jsonl,...
@@ -92,8 +92,8 @@ def write_fits(frame, path):
 
 
 def write_parquet(frame, path):
-    # The same codec and level as fink-export's default.
-    frame.to_parquet(path, engine="pyarrow", compression="zstd", compression_level=3, index=False)
+    # The same codec and level as fink-export's default (level 1 is also pyarrow's own).
+    frame.to_parquet(path, engine="pyarrow", compression="zstd", compression_level=1, index=False)
 
 
 WRITERS = {

@@ -97,7 +97,7 @@ def parse_map(bin_dir, bodies):
 def parquet_writers(bin_dir, bodies):
     """The Parquet write step alone on the same rows: pyarrow's to_parquet on the frame the
     peer builds from the saved answers, and fink-export's sink on the batches it parses from
-    them (sink-write-bench), best of 3 each, same codec and level (zstd 3)."""
+    them (sink-write-bench), best of 3 each, same codec and level (zstd 1)."""
     import pandas as pd
     import peer
     files = sorted(str(path) for path in bodies.iterdir())
@@ -285,7 +285,7 @@ def main():
         lines += [f"HDF5 writer alone: h5py {peer['write_seconds']['hdf5']:.1f} s (gzip 4 + shuffle, h5py's default level; fink-export's is 1); "
                   f"fink-export's whole HDF5 export: {results['hdf5']['ours'][0]:.1f} s."]
     if writers_alone:
-        lines += [f"Parquet writer alone on the same {writers_alone['rows']:,} rows (saved answers, zstd 3): pyarrow's "
+        lines += [f"Parquet writer alone on the same {writers_alone['rows']:,} rows (saved answers, zstd 1): pyarrow's "
                   f"`to_parquet` {writers_alone['pyarrow']:.2f} s; fink-export's Parquet sink {writers_alone['ours']:.2f} s."]
     if peer:
         lines += ["", "¹ The peer fetches and parses once and then runs every writer in one process; its peak RSS is that "
