@@ -120,6 +120,30 @@ struct JSONRecordReaderTests {
         #expect(readError(#"[{"a":"\u12"}]"#) != nil)
     }
 
+    @Test("finds a string's end, its escapes, its non-ASCII bytes and its control characters wherever they fall in the eight-byte words it is read by")
+    func stringEndsAtEveryOffset() throws {
+        // Keys and values from 0 to 17 bytes before the special byte, so it lands at every offset
+        // of a first, second and third word, and the words before it are read whole.
+        for length in 0 ... 17 {
+            let plain = String(repeating: "a", count: length)
+            let handler = try readJSON("[{\"\(plain)k\":\"\(plain)\",\"e\":\"\(plain)\\\"z\",\"u\":\"\(plain)é\"}]")
+            #expect(handler.records == [["\(plain)k": "string:\(plain)", "e": "string:\(plain)\"z", "u": "string:\(plain)é"]], "\(length)")
+
+            // Invalid UTF-8 just before the closing quote, in the same word: still refused.
+            var bytes = Array("[{\"a\":\"\(plain)".utf8) + [0xC3, 0x28] + Array("\"}]".utf8)
+            let error = bytes.withUnsafeMutableBufferPointer { buffer -> ReadError? in
+                var handler = RecordingHandler()
+                do { try JSONRecordReader.read(UnsafeBufferPointer(buffer), into: &handler); return nil } catch { return error as? ReadError }
+            }
+            #expect(error?.reason.contains("invalid UTF-8") == true, "\(length)")
+
+            // A raw control character: refused at its own offset.
+            let controlled = "[{\"a\":\"\(plain)\u{01}\"}]"
+            #expect(readError(controlled)?.offset == 7 + length, "\(length)")
+            #expect(readError(controlled)?.reason.contains("control character") == true, "\(length)")
+        }
+    }
+
     @Test("refuses nesting deeper than the limit instead of recursing")
     func limitsDepth() {
         let deep = "[{\"a\":" + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}]"

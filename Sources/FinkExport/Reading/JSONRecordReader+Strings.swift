@@ -34,7 +34,15 @@ extension JSONRecordReader {
             let raw = UnsafeRawPointer(base)
             while i + 8 <= input.count {
                 let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if Self.mayEndString(word) { break }
+                let special = Self.specialBytes(word)
+                if special != 0 {
+                    // Straight to the first special byte (a quote, mostly); the bytes before it
+                    // count for the ASCII test.
+                    let before = special.trailingZeroBitCount >> 3
+                    seen |= word & ((1 &<< UInt64(8 &* before)) &- 1)
+                    i += before
+                    break
+                }
                 seen |= word
                 i += 8
             }
@@ -60,16 +68,17 @@ extension JSONRecordReader {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// Whether any byte of `word` is a quote, a backslash or below 0x20 (the classic has-zero-byte and
-    /// has-less-than tests; a high byte never matches).
+    /// The high bit set in the bytes of `word` that may be a quote, a backslash or below 0x20 (the
+    /// classic has-zero-byte and has-less-than tests; a high byte never matches). A borrow can
+    /// mark a byte above a true match, never below: the lowest mark is exactly the first such byte.
     @inline(__always)
-    static func mayEndString(_ word: UInt64) -> Bool {
+    static func specialBytes(_ word: UInt64) -> UInt64 {
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         let zeroInQuote = (quote &- ones) & ~quote
         let zeroInBackslash = (backslash &- ones) & ~backslash
         let below0x20 = (word &- ones &* 0x20) & ~word
-        return (zeroInQuote | zeroInBackslash | below0x20) & highBits != 0
+        return (zeroInQuote | zeroInBackslash | below0x20) & highBits
     }
 
     /// Calls `body` with the decoded, validated UTF-8 of a raw string body; a `plain` one
