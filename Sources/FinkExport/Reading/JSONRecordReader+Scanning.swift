@@ -56,8 +56,12 @@ extension JSONRecordReader {
         guard position + length <= input.count else {
             throw ReadError(offset: position, reason: "unexpected end of input: the body looks cut off")
         }
-        let matches = word.withUTF8Buffer { expected in
-            expected.elementsEqual(UnsafeBufferPointer(rebasing: input[position ..< position + length]))
+        // A byte loop: the generic elementsEqual cost about 150 instructions per null.
+        let expected = word.utf8Start
+        var matches = true
+        for offset in 0 ..< length where input[position &+ offset] != expected[offset] {
+            matches = false
+            break
         }
         guard matches else { throw ReadError(offset: position, reason: "expected a value, found \(describeByte(at: position))") }
         position += length
