@@ -4,6 +4,11 @@ import SinkSupport
 /// break every 76 characters; only the final group is padded.
 struct Base64Stream {
     private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    /// The two characters of every 12-bit value, first in the low byte: two lookups a group.
+    private static let letterPairs: [UInt16] = (0 ..< 4096).map { value in
+        let letters = alphabet.utf8Start
+        return UInt16(letters[value >> 6]) | UInt16(letters[value & 0x3F]) << 8
+    }
     /// Bytes waiting to be encoded; after a flush, at most the two of an incomplete group.
     private var pending: [UInt8] = []
     private var encoded: [UInt8] = []
@@ -30,7 +35,7 @@ struct Base64Stream {
                 let bytes = source.baseAddress!
                 var at = 0
                 var index = 0
-                // Four characters, then a line break every 76.
+                // Four characters, then a line break every 76 (the padded last group).
                 @inline(__always)
                 func put(_ first: UInt8, _ second: UInt8, _ third: UInt8, _ fourth: UInt8) {
                     target[at] = first
@@ -45,12 +50,26 @@ struct Base64Stream {
                         line = 0
                     }
                 }
-                // The plain pointers skip the per-byte capacity and bounds checks of appends.
-                while index < whole {
-                    let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
-                    put(letters[Int(group >> 18)], letters[Int(group >> 12 & 0x3F)],
-                        letters[Int(group >> 6 & 0x3F)], letters[Int(group & 0x3F)])
-                    index &+= 3
+                // The rest of each line in one run of groups, each stored as one 4-byte word, then
+                // its line break: no line test per group (the line is always a multiple of 4).
+                let out = UnsafeMutableRawPointer(target.baseAddress!)
+                Self.letterPairs.withUnsafeBufferPointer { pairs in
+                    while index < whole {
+                        let groups = Swift.min((76 &- line) >> 2, (whole &- index) / 3)
+                        for _ in 0 ..< groups {
+                            let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
+                            let characters = UInt32(pairs[Int(group >> 12)]) | UInt32(pairs[Int(group & 0xFFF)]) << 16
+                            out.storeBytes(of: characters.littleEndian, toByteOffset: at, as: UInt32.self)
+                            at &+= 4
+                            index &+= 3
+                        }
+                        line &+= groups << 2
+                        if line >= 76 {
+                            target[at] = 0x0A
+                            at &+= 1
+                            line = 0
+                        }
+                    }
                 }
                 let remaining = source.count &- whole
                 if final && remaining > 0 {
