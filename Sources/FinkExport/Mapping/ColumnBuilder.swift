@@ -1,35 +1,28 @@
 /// Accumulates one output column of the batch being built.
 ///
-/// Its buffers are appended to for every value read, so their dynamic exclusivity checks are
+/// Its arrays are appended to for every value read, so their dynamic exclusivity checks are
 /// turned off: a builder is only touched by the assembler that owns it, one call at a time.
-/// Numbers go into ``AppendBuffer``s (a store and a capacity check each; an array's append cost
-/// a uniqueness test more, 2.4% of parse + map) and are copied into the batch's arrays at the end.
 final class ColumnBuilder {
     let type: ColumnType
-    @exclusivity(unchecked) private var integers: AppendBuffer<Int64>
-    @exclusivity(unchecked) private var reals: AppendBuffer<Double>
-    @exclusivity(unchecked) private var booleans: AppendBuffer<Bool>
+    @exclusivity(unchecked) private var integers: [Int64] = []
+    @exclusivity(unchecked) private var reals: [Double] = []
+    @exclusivity(unchecked) private var booleans: [Bool] = []
     @exclusivity(unchecked) private var text = TextColumn()
     /// Empty while every row so far is present: it is filled in at the first missing value,
     /// so columns without nulls (most of them) cost one append per value, not two.
-    @exclusivity(unchecked) private var validity: AppendBuffer<Bool>
+    @exclusivity(unchecked) private var validity: [Bool] = []
     @exclusivity(unchecked) private var missingCount = 0
+    private let capacity: Int
 
     init(type: ColumnType, capacity: Int) {
         self.type = type
-        // Only the buffer of the column's storage gets the batch's rows.
-        integers = AppendBuffer(capacity: type.storage == .integer ? capacity : 0)
-        reals = AppendBuffer(capacity: type.storage == .real ? capacity : 0)
-        booleans = AppendBuffer(capacity: type.storage == .boolean ? capacity : 0)
-        validity = AppendBuffer(capacity: 0)  // grown at the first null, if any
-        if type.storage == .text { text.reserve(rows: capacity, bytesPerRow: 16) }
-    }
-
-    deinit {
-        integers.deallocate()
-        reals.deallocate()
-        booleans.deallocate()
-        validity.deallocate()
+        self.capacity = capacity
+        switch type.storage {
+        case .integer: integers.reserveCapacity(capacity)
+        case .real: reals.reserveCapacity(capacity)
+        case .boolean: booleans.reserveCapacity(capacity)
+        case .text: text.reserve(rows: capacity, bytesPerRow: 16)
+        }
     }
 
     private var count: Int {
@@ -48,7 +41,8 @@ final class ColumnBuilder {
 
     func appendMissing() {
         if missingCount == 0 {
-            validity.append(true, times: count)
+            validity.reserveCapacity(Swift.max(capacity, count + 1))
+            validity.append(contentsOf: repeatElement(true, count: count))
         }
         switch type.storage {
         case .integer: integers.append(0)
@@ -138,10 +132,9 @@ final class ColumnBuilder {
         case .text: text.removeLast()
         }
         guard missingCount > 0 else { return }
-        if validity.last == false { missingCount -= 1 }
-        validity.removeLast()
+        if !validity.removeLast() { missingCount -= 1 }
         // No null left: back to an empty validity, as markPresent expects.
-        if missingCount == 0 { validity.removeAll() }
+        if missingCount == 0 { validity.removeAll(keepingCapacity: true) }
     }
 
     /// The text of the last appended row, if present (used for object ids in messages).
@@ -154,13 +147,13 @@ final class ColumnBuilder {
     func take() -> Column {
         let values: ColumnValues
         switch type.storage {
-        case .integer: values = .integer(integers.array()); integers.removeAll()
-        case .real: values = .real(reals.array()); reals.removeAll()
-        case .boolean: values = .boolean(booleans.array()); booleans.removeAll()
+        case .integer: values = .integer(integers); integers.removeAll(keepingCapacity: true)
+        case .real: values = .real(reals); reals.removeAll(keepingCapacity: true)
+        case .boolean: values = .boolean(booleans); booleans.removeAll(keepingCapacity: true)
         case .text: values = .text(text); text.removeAll()
         }
-        let column = Column(values: values, validity: missingCount == 0 ? nil : validity.array())
-        validity.removeAll()
+        let column = Column(values: values, validity: missingCount == 0 ? nil : validity)
+        validity.removeAll(keepingCapacity: true)
         missingCount = 0
         return column
     }
