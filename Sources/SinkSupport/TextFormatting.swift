@@ -82,11 +82,23 @@ public enum TextFormatting {
         // at most, so fewer digits are written.
         var rest = significand
         var exponent = exponent
-        if rest % 10_000_000_000_000_000 == 0 { rest /= 10_000_000_000_000_000; exponent &+= 16 }
-        if rest % 100_000_000 == 0 { rest /= 100_000_000; exponent &+= 8 }
-        if rest % 10_000 == 0 { rest /= 10_000; exponent &+= 4 }
-        if rest % 100 == 0 { rest /= 100; exponent &+= 2 }
-        if rest % 10 == 0 { rest /= 10; exponent &+= 1 }
+        // Each test multiplies by the inverse of 5^k modulo 2^64 and rotates right by k: the
+        // result is rest / 10^k when 10^k divides rest, and above (2^64 - 1) / 10^k otherwise
+        // (the low bits that 2^k does not divide land on top). A multiply, not a division, a step.
+        @inline(__always)
+        func strip(_ k: UInt64, inverse: UInt64, bound: UInt64) {
+            let product = rest &* inverse
+            let rotated = product >> k | product << (64 &- k)
+            if rotated <= bound {
+                rest = rotated
+                exponent &+= Int(k)
+            }
+        }
+        strip(16, inverse: 0xE4A4_D141_7CD9_A041, bound: 0x734)
+        strip(8, inverse: 0xC767_074B_22E9_0E21, bound: 0x2A_F31D_C461)
+        strip(4, inverse: 0xD288_CE70_3AFB_7E91, bound: 0x6_8DB8_BAC7_10CB)
+        strip(2, inverse: 0x8F5C_28F5_C28F_5C29, bound: 0x28F_5C28_F5C2_8F5C)
+        strip(1, inverse: 0xCCCC_CCCC_CCCC_CCCD, bound: 0x1999_9999_9999_9999)
         // The digits end at byte 40: room before them for a sign and "0.000", after them for
         // an exponent or "000.0".
         var end = 40
