@@ -43,7 +43,7 @@ def scale(text):
 
 def timed(command, **kwargs):
     """Runs a command under /usr/bin/time -v: (wall seconds, peak RSS MB, stdout, CPU seconds:
-    user + system, from getrusage of the child)."""
+    user + system, from getrusage of the child, and the system seconds of it)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.perf_counter()
         result = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *command], capture_output=True, text=True, **kwargs)
@@ -52,8 +52,8 @@ def timed(command, **kwargs):
             sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
         text = report.read()
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
-        cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", text).group(1)) for kind in ("User", "System"))
-    return wall, rss, result.stdout, cpu
+        user, system = (float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", text).group(1)) for kind in ("User", "System"))
+    return wall, rss, result.stdout, user + system, system
 
 
 def start_standin(bin_dir, objects, cache):
@@ -238,17 +238,17 @@ def main():
             for name, build in builds:
                 out = work / f"{name}-{fmt}"
                 out.mkdir()
-                wall, rss, _, cpu = timed([str(build / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
+                wall, rss, _, cpu, system = timed([str(build / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
                                       "--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency),
                                       "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet",
                                       *args.fink_export_args.split()])
-                results[fmt][name] = (wall, rss, cpu)
+                results[fmt][name] = (wall, rss, cpu, system)
                 shutil.rmtree(out)
         peer = None
         if not args.no_peer:
             out = work / "peer"
             out.mkdir()
-            _, peer_rss, stdout, _ = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
+            _, peer_rss, stdout, _, _ = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
                                          "--batch-size", str(args.batch_size), "--out", str(out), "--formats", ",".join(formats)])
             peer = json.loads(stdout)
             peer["peak_rss_mb"] = peer_rss
@@ -263,9 +263,10 @@ def main():
              f"{args.concurrency} requests in flight (fink-export{' ' + args.fink_export_args if args.fink_export_args else ''}). Floor (requests, fetch and discard): {floor_seconds:.1f} s "
              f"({megabytes / floor_seconds:.0f} MB/s).", ""]
     # The targets' three figures per format: time against the floor, against the peer, and CPU
-    # (user + system) per GB of API JSON.
-    lines.append("| format | tool | wall s | rows/s | MB/s JSON | peak RSS MB | CPU s | core-s/GB | × floor | peer/ours |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    # (user + system) per GB of API JSON, with the system's share apart (the kernel's copies,
+    # page faults and writes).
+    lines.append("| format | tool | wall s | rows/s | MB/s JSON | peak RSS MB | CPU s | of it system | core-s/GB | × floor | peer/ours |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     gigabytes = nbytes / 1e9
     for fmt in formats:
         rows = alerts
@@ -273,13 +274,13 @@ def main():
         for name, label in [("ours", "fink-export"), ("compared", f"fink-export ({args.compare_label})")]:
             if name not in results[fmt]:
                 continue
-            wall, rss, cpu = results[fmt][name]
+            wall, rss, cpu, system = results[fmt][name]
             ratio = f"{peer_wall / wall:.1f}×" if peer else "–"
             lines.append(f"| {fmt} | {label} | {wall:.1f} | {rows / wall:,.0f} | {megabytes / wall:.0f} | {rss:.0f} | "
-                         f"{cpu:.1f} | {cpu / gigabytes:.1f} | {wall / floor_seconds:.2f} | {ratio} |")
+                         f"{cpu:.1f} | {system:.1f} | {cpu / gigabytes:.1f} | {wall / floor_seconds:.2f} | {ratio} |")
         if peer:
             lines.append(f"| {fmt} | Python peer | {peer_wall:.1f} | {rows / peer_wall:,.0f} | {megabytes / peer_wall:.0f} | "
-                         f"{peer['peak_rss_mb']:.0f}¹ | | | {peer_wall / floor_seconds:.2f} | |")
+                         f"{peer['peak_rss_mb']:.0f}¹ | | | | {peer_wall / floor_seconds:.2f} | |")
     lines += ["", f"Parse + map on one core (`parse-map-bench`, {parsed['bytes'] / 1e6:.0f} MB of saved objects answers, "
               f"{parsed['rows']:,} rows): {parsed['mb_per_s']:.0f} MB/s"
               + (f"; {args.compare_label}: {compared_parse['mb_per_s']:.0f} MB/s." if compared_parse else ".")]
