@@ -62,4 +62,23 @@ struct OrderedFetchTests {
         #expect(alone == Array(0 ..< 10))
         #expect(single.running.withLock { $0.mostAfterFirst } <= 1)
     }
+
+    @Test("with a budget, the next request goes out while a result is being handed over, not after")
+    func launchesBeforeHandOver() async throws {
+        let started = Mutex(Set<Int>())
+        var sawNextDuringHandOver = false
+        try await OrderedFetch.run(0 ..< 6, concurrency: 2, byteBudget: 1_000, weight: { _ in 10 }, job: { index in
+            started.withLock { _ = $0.insert(index) }
+            return index
+        }, deliver: { index, _ in
+            guard index == 0 else { return }
+            // The writer is slow: the hand-over of the first result waits (up to 5 s) for the
+            // request after the first two, which a loop launching only after hand-overs never sends.
+            for _ in 0 ..< 500 where !started.withLock({ $0.contains(2) }) {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            sawNextDuringHandOver = started.withLock { $0.contains(2) }
+        })
+        #expect(sawNextDuringHandOver)
+    }
 }
