@@ -9,7 +9,7 @@ package struct AnswerFetcher: Sendable {
     package func anomalies() async throws -> FetchedBody {
         if let saved = try spool?.load("anomalies") { return saved }
         let fetched = try await client.fetchAnomalies(query)
-        try spool?.save(fetched, as: "anomalies")
+        try await spool?.keep(fetched, as: "anomalies")
         return fetched
     }
 
@@ -18,7 +18,7 @@ package struct AnswerFetcher: Sendable {
         let name = AnswerSpool.objectsName(index)
         if let saved = try spool?.load(name) { return saved }
         let fetched = try await client.fetchObjects(batches[index], query: query, label: Self.label(index, batches))
-        try spool?.save(fetched, as: name)
+        try await spool?.keep(fetched, as: name)
         return fetched
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs sink calls on one dedicated thread, in the order they are handed over, so writing
-/// a batch overlaps reading the next and every writer sees all its calls on one thread.
+/// Runs calls on one dedicated thread, in the order they are handed over: a sink's calls, so
+/// writing a batch overlaps reading the next and every writer sees all its calls on one thread;
+/// and the kept answers' writes, which wait for the device off the concurrency pool's threads.
 ///
 /// The hand-off is async and bounded: ``submit(_:)`` suspends its caller (it never blocks a
 /// thread of the cooperative pool) while `capacity` jobs already wait, which bounds the
