@@ -83,6 +83,42 @@ struct ResumeTests {
         #expect(hidden.isEmpty, "left behind: \(hidden)")
     }
 
+    @Test("a kill while the kept answers are deleted leaves no spool with answers missing: --resume starts over and sweeps the rest")
+    func killDuringRemoval() throws {
+        let api = try FlakyAPI()
+        let scratch = try ScratchDirectory()
+        let clean = scratch.path("clean"), output = scratch.path("out")
+        api.failObjects(after: nil)
+        #expect(try Self.export(api, to: clean, format: "csv").status == 0)
+        api.failObjects(after: 2)
+        #expect(try Self.export(api, to: output, format: "csv").status == 69)
+
+        // The deletion of a successful export's spool, killed after the answers' bodies went and
+        // before their requests (FileManager deletes in directory order): nothing after the kill runs.
+        let spool = AnswerSpool(besideOutput: output.appendingPathComponent("anomalies.csv"))
+        #expect(spool.holdsAnswers)
+        var killed = false
+        spool.remove(deleting: { directory in
+            guard !killed else { return }
+            killed = true
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            where name.hasSuffix(".json") && !name.hasSuffix(".request.json") && name != "manifest.json" {
+                unlink(directory.appendingPathComponent(name).path)
+            }
+        })
+        #expect(killed)
+
+        api.failObjects(after: nil)
+        let resumed = try Self.export(api, to: output, format: "csv", extra: ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        for file in ["anomalies.csv", "objects.csv"] {
+            #expect(try Data(contentsOf: output.appendingPathComponent(file)) == Data(contentsOf: clean.appendingPathComponent(file)),
+                    "\(file) differs from the clean run")
+        }
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasPrefix(".") }
+        #expect(hidden.isEmpty, "left behind: \(hidden)")
+    }
+
     @Test("--resume of an export that asked for other data is refused before any request")
     func resumeWithOtherSettings() throws {
         let api = try FlakyAPI()

@@ -123,9 +123,31 @@ package final class AnswerSpool: @unchecked Sendable {
         "objects-" + String(format: "%06d", index)
     }
 
-    /// Deletes the spool (after success, or when starting over).
-    package func remove() {
-        try? fileManager.removeItem(at: directory)
+    /// Deletes the spool (after success, or when starting over), and what an interrupted
+    /// deletion left.
+    ///
+    /// The directory is renamed out of the way first: its files go one by one, which takes up to
+    /// half a second for a 500 MB spool on a disk that trims what is freed, and a spool killed
+    /// part-way through would hold requests whose answers are gone, which `--resume` cannot read.
+    /// Renamed, a killed deletion leaves no spool (the export starts over, as a kill just before
+    /// the renames should) and a leftover the next export's `remove` deletes.
+    ///
+    /// - Parameter delete: removes a directory with its files; replaceable, so that a test can
+    ///   stop it part-way as a kill would.
+    package func remove(deleting delete: (URL) -> Void = { try? FileManager.default.removeItem(at: $0) }) {
+        let parent = directory.deletingLastPathComponent()
+        let leftoverPrefix = directory.lastPathComponent + ".removing-"
+        let doomed = parent.appendingPathComponent(leftoverPrefix + String(UInt32.random(in: 0 ... .max)))
+        if rename(directory.path, doomed.path) == 0 {
+            delete(doomed)
+        } else if errno != ENOENT {
+            delete(directory)
+        }
+        // Exports to one output do not run at once (each replaces the other's spool), so a
+        // leftover is a killed deletion's.
+        for name in (try? fileManager.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(leftoverPrefix) {
+            delete(parent.appendingPathComponent(name))
+        }
     }
 
     private func write(_ data: Data, to name: String) throws {
