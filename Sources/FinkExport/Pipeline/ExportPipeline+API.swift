@@ -8,17 +8,19 @@ extension ExportPipeline {
     /// objects step).
     func exportAnomalies(_ fetcher: AnswerFetcher, requested: Int, shard: Shard?, into writers: WriterSet, meter: ExportMeter,
                          provenance: inout ProvenanceBuilder) async throws -> TableLedger {
-        let fetched = try await fetcher.anomalies()
-        provenance.anomalyRequest = fetched.request
         let assembler = BatchAssembler(table: .anomalies, mapper: mapper)
         if let shard { assembler.keepsObject = { shard.contains(objectId: $0) } }
-        var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
         var ledger = TableLedger(table: .anomalies)
-        try await copy(&reader, to: &ledger, writers: writers)
+        let (request, bytes) = try await fetcher.anomalies { fetched in
+            var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
+            try await copy(&reader, to: &ledger, writers: writers)
+            return (fetched.request, fetched.body.count)
+        }
+        provenance.anomalyRequest = request
         try await close(&ledger, schema: try assembler.finish(), writers: writers)
         // The answer's records, those of other shards included: what the API sent.
         if assembler.records < requested { ledger.warn(.fewerAnomalies(received: assembler.records, requested: requested)) }
-        meter.answered(.anomalies, rows: ledger.rows, bytes: fetched.body.count)
+        meter.answered(.anomalies, rows: ledger.rows, bytes: bytes)
         return ledger
     }
 
@@ -36,22 +38,24 @@ extension ExportPipeline {
         var ledger = TableLedger(table: .objects)
         let assembler = BatchAssembler(table: .objects, mapper: mapper)
         if !batches.isEmpty {
-            let first = try await fetcher.objects(0, of: batches)
-            provenance.objectsRequest = first.request
-            var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
-            try await copy(&reader, to: &ledger, writers: writers, rowLimit: limit)
-            meter.answered(.objects, rows: reader.stats.rows, bytes: first.body.count, objects: batches[0].count)
+            provenance.objectsRequest = try await fetcher.objects(0, of: batches) { first in
+                var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
+                try await copy(&reader, to: &ledger, writers: writers, rowLimit: limit)
+                meter.answered(.objects, rows: reader.stats.rows, bytes: first.body.count, objects: batches[0].count)
+                return first.request
+            }
         }
         let schema = try assembler.finish()
         if let plan = assembler.plan, batches.count > 1 {
             let parsing = WorkSlots.besideWriter()
             try await OrderedFetch.run(1 ..< batches.count, concurrency: api.concurrency, byteBudget: api.answerBytesInFlight,
                                        weight: { $0.bytes }, job: { index in
-                let fetched = try await fetcher.objects(index, of: batches)
-                return try await parsing.run {
-                    var reader = try AnswerReader(body: fetched.body, source: .objectsAnswer(index: index, count: batches.count),
-                                                  into: BatchAssembler(plan: plan))
-                    return ReadAnswer(batches: try reader.readAll(), stats: reader.stats, bytes: fetched.body.count)
+                try await fetcher.objects(index, of: batches) { fetched in
+                    try await parsing.run {
+                        var reader = try AnswerReader(body: fetched.body, source: .objectsAnswer(index: index, count: batches.count),
+                                                      into: BatchAssembler(plan: plan))
+                        return ReadAnswer(batches: try reader.readAll(), stats: reader.stats, bytes: fetched.body.count)
+                    }
                 }
             }, deliver: { index, answer in
                 try await copy(answer, to: &ledger, writers: writers, rowLimit: limit)
