@@ -11,6 +11,9 @@ final class CurlConnection {
     private let multi: UnsafeMutableRawPointer
 
     private static let pollInterval: Int32 = 100  // milliseconds
+    /// libcurl's receive buffer. Its default, 16 KiB, took an answer of 20 MB in over a thousand
+    /// reads, each a `recv`, a callback and a turn of the poll loop.
+    private static let receiveBufferSize = 512 << 10
     private static let initialized: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     /// A new connection; throws when libcurl cannot be started.
@@ -77,6 +80,7 @@ final class CurlConnection {
         try set(CURLOPT_MAXREDIRS, 10)
         try set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl decodes
         try set(CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(request.timeout * 1000)))
+        try set(CURLOPT_BUFFERSIZE, Self.receiveBufferSize)
         try check(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, exchange.errorText))
 
         // "Expect:" keeps libcurl from waiting for a 100-continue before sending a large body.
