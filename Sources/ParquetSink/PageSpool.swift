@@ -16,6 +16,7 @@ final class PageSpool {
     /// The final output's path, which errors name.
     private let displayPath: String
     private var end: Int64 = 0
+    private let endLock = NSLock()
     private var closed = false
 
     /// Creates the spool file in `directory` (the writer's scratch directory).
@@ -29,19 +30,22 @@ final class PageSpool {
         close()
     }
 
-    /// Appends `bytes` as one page.
+    /// Appends `bytes` as one page. Safe from several threads at once (the writer's column
+    /// lanes): each page's place is reserved under a lock, then written outside it.
     func append(_ bytes: [UInt8]) throws -> Page {
-        let page = Page(offset: end, length: bytes.count)
+        let page = endLock.withLock {
+            defer { end += Int64(bytes.count) }
+            return Page(offset: end, length: bytes.count)
+        }
         try bytes.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
-                let written = pwrite(descriptor, raw.baseAddress! + done, raw.count - done, off_t(end) + off_t(done))
+                let written = pwrite(descriptor, raw.baseAddress! + done, raw.count - done, off_t(page.offset) + off_t(done))
                 if written < 0 && errno == EINTR { continue }
                 guard written > 0 else { throw Self.failure(displayPath, "keeping a page in its scratch file") }
                 done += written
             }
         }
-        end += Int64(bytes.count)
         return page
     }
 

@@ -13,17 +13,21 @@ final class ParquetWriter: TableWriter {
         var compression: PageCompressor.Method
         var rowGroupSize: Int
         var float32: Bool
+        /// Column lanes, each encoding and compressing its columns on a thread of its own; nil
+        /// for one per core (at most four). The file is the same whatever the count.
+        var lanes: Int? = nil
     }
 
     private let destination: SinkDestination
     private let settings: Settings
     private let output: ByteOutput
-    private let compressor: PageCompressor
     private let spool: PageSpool
     private var position: Int64 = 0
     private var schema: TableSchema?
     private var columns: [LeafColumn] = []
-    private var chunks: [ColumnChunkWriter] = []
+    private var lanes: ColumnLanes?
+    /// Every column's chunk writer, in column order.
+    private var chunks: [ColumnChunkWriter] { lanes?.chunks ?? [] }
     private var rowGroups: [RowGroupRecord] = []
     private var rows: Int64 = 0
     private var tableDone = false
@@ -31,7 +35,6 @@ final class ParquetWriter: TableWriter {
     init(destination: SinkDestination, settings: Settings) throws {
         self.destination = destination
         self.settings = settings
-        compressor = PageCompressor(settings.compression)
         spool = try PageSpool(directory: try destination.makeScratchDirectory(), displayPath: destination.finalURL.path)
         output = try ByteOutput(url: destination.stagingURL, displayPath: destination.finalURL.path, gzip: false)
         try emit(Self.magic)
@@ -49,7 +52,8 @@ final class ParquetWriter: TableWriter {
         }
         self.schema = schema
         columns = schema.fields.map { Self.leaf($0, float32: settings.float32) }
-        chunks = columns.map { ColumnChunkWriter(column: $0, compressor: compressor, spool: spool) }
+        lanes = settings.lanes.map { ColumnLanes(columns: columns, compression: settings.compression, spool: spool, laneCount: $0) }
+            ?? ColumnLanes(columns: columns, compression: settings.compression, spool: spool)
     }
 
     /// The physical type and annotation of a field. Every column is OPTIONAL: any Fink
@@ -74,7 +78,7 @@ final class ParquetWriter: TableWriter {
     func write(_ batch: RecordBatch) throws {
         guard schema != nil, !tableDone else { throw SinkError.callOrder("write outside a table") }
         try wrap("writing \(batch.schema.name)") {
-            for (chunk, column) in zip(chunks, batch.columns) { try chunk.append(column) }
+            try lanes?.forEach { index, chunk in try chunk.append(batch.columns[index]) }
         }
         if chunks.contains(where: { !$0.encodingDecided }) {
             // The first rows tell how many rows a row group will hold.
@@ -87,7 +91,7 @@ final class ParquetWriter: TableWriter {
             try writeRowGroup()
         } else if chunks.reduce(0, { $0 + $1.openPageBytes }) > min(Self.openPageBudget, settings.rowGroupSize / 2) {
             try wrap("compressing pages of \(batch.schema.name)") {
-                for chunk in chunks { try chunk.closePage() }
+                try lanes?.forEach { _, chunk in try chunk.closePage() }
             }
         }
     }
@@ -127,6 +131,10 @@ final class ParquetWriter: TableWriter {
     /// Writes the buffered rows as one row group; nothing when there are none.
     private func writeRowGroup() throws {
         guard let rowCount = chunks.first?.rowCount, rowCount > 0 else { return }
+        // The open pages compressed on every lane first; the chunks then go out one by one.
+        try wrap("compressing the last pages of \(schema?.name ?? "the table")") {
+            try lanes?.forEach { _, chunk in try chunk.closePage() }
+        }
         var records: [ColumnChunkRecord] = []
         for chunk in chunks {
             let record = try wrap("writing column \(MessageText.shown(chunk.column.name))") {
