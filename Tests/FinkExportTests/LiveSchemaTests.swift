@@ -135,6 +135,47 @@ extension InProcessHDF5 {
             #expect(summary.provenance.liveSchema?.used == false)
             #expect(summary.provenance.liveSchema?.failure?.isEmpty == false)
         }
+
+        @Test("the anomaly request goes out while the schema is read, not after: one round trip fewer before the first rows")
+        func schemaBesideAnomalies() async throws {
+            let (harness, _) = try Self.harness()
+            let transport = SchemaHeldTransport(inner: CurlTransport())
+            let scratch = try ScratchDirectory()
+            var pipeline = try Self.pipeline(harness, to: scratch.path("objects.csv"))
+            guard case .api(var api) = pipeline.source else { return }
+            api.client = FinkClient(baseURL: harness.baseURL, transport: transport, timeout: 30)
+            pipeline.source = .api(api)
+            let summary = try await pipeline.run()
+            // The schema's answer was held until the anomaly request was sent (2 s at most): sent
+            // one after the other, the anomaly request would only have gone once the wait ran out.
+            #expect(transport.anomalySentWhileSchemaHeld)
+            #expect(summary.provenance.liveSchema?.used == true)
+        }
+    }
+}
+
+/// A transport that holds the schema request's answer until an anomaly request has been sent
+/// (or two seconds have passed), and records which happened.
+final class SchemaHeldTransport: Transport, @unchecked Sendable {
+    private let inner: any Transport
+    private let anomalySent = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var sawAnomalyWhileHeld = false
+
+    init(inner: any Transport) {
+        self.inner = inner
+    }
+
+    var anomalySentWhileSchemaHeld: Bool { lock.withLock { sawAnomalyWhileHeld } }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if request.path.hasSuffix("/api/v1/anomaly") { anomalySent.signal() }
+        if request.path.hasSuffix("/api/v1/schema") {
+            let semaphore = anomalySent
+            let arrived = await Task.detached { semaphore.wait(timeout: .now() + 2) == .success }.value
+            lock.withLock { sawAnomalyWhileHeld = arrived }
+        }
+        return try await inner.send(request)
     }
 }
 

@@ -2,25 +2,21 @@ import Foundation
 
 /// The two steps of an export from the API: the anomalies, then every alert of their objects.
 extension ExportPipeline {
-    /// Fetches (or loads) the anomaly answer and writes the anomalies table. The body is
-    /// released on return, so it is not held through the objects step.
+    /// Writes the anomalies table from the anomaly answer (fetched, or loaded from the spool).
     /// With a shard, only the rows of the shard's objects are kept (and so named for the
     /// objects step).
-    func exportAnomalies(_ fetcher: AnswerFetcher, requested: Int, shard: Shard?, into writers: WriterSet, meter: ExportMeter,
+    func exportAnomalies(_ fetched: FetchedBody, requested: Int, shard: Shard?, into writers: WriterSet, meter: ExportMeter,
                          provenance: inout ProvenanceBuilder) async throws -> TableLedger {
+        provenance.anomalyRequest = fetched.request
         let assembler = BatchAssembler(table: .anomalies, mapper: mapper)
         if let shard { assembler.keepsObject = { shard.contains(objectId: $0) } }
+        var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
         var ledger = TableLedger(table: .anomalies)
-        let (request, bytes) = try await fetcher.anomalies { fetched in
-            var reader = try AnswerReader(body: fetched.body, source: .anomalyAnswer, into: assembler)
-            try await copy(&reader, to: &ledger, writers: writers)
-            return (fetched.request, fetched.body.count)
-        }
-        provenance.anomalyRequest = request
+        try await copy(&reader, to: &ledger, writers: writers)
         try await close(&ledger, schema: try assembler.finish(), writers: writers)
         // The answer's records, those of other shards included: what the API sent.
         if assembler.records < requested { ledger.warn(.fewerAnomalies(received: assembler.records, requested: requested)) }
-        meter.answered(.anomalies, rows: ledger.rows, bytes: bytes)
+        meter.answered(.anomalies, rows: ledger.rows, bytes: fetched.body.count)
         return ledger
     }
 

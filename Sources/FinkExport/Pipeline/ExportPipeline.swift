@@ -58,44 +58,40 @@ public struct ExportPipeline: Sendable {
         }
         // Files first, so an output that cannot be created fails before any request.
         let writers = try await WriterSet(layout: layout, tables: tables, overwrite: overwrite, append: append)
-        var pipeline = self
-        var liveSchema: Provenance.LiveSchemaRecord?
-        if case .api(let api) = source, api.readsLiveSchema {
-            do {
-                let record: Provenance.LiveSchemaRecord
-                (pipeline.mapper, record) = try await LiveSchemaStep.mapper(mapper, from: api.client, notice: notice)
-                liveSchema = record
-            } catch {
-                await writers.abandon()
-                throw error
-            }
-        }
-        return try await pipeline.runSteps(writers: writers, progress: progress, notice: notice, liveSchema: liveSchema)
+        return try await runSteps(writers: writers, progress: progress, notice: notice)
     }
 
-    /// The export's steps, with the writers open and the mapper final.
+    /// The export's steps, with the writers open.
     private func runSteps(writers: WriterSet, progress: @escaping @Sendable (ExportProgress) -> Void,
-                          notice: @escaping @Sendable (ExportNotice) -> Void,
-                          liveSchema: Provenance.LiveSchemaRecord?) async throws -> ExportSummary {
+                          notice: @escaping @Sendable (ExportNotice) -> Void) async throws -> ExportSummary {
         let meter = ExportMeter(progress: progress)
         var spool: AnswerSpool?
         do {
-            var provenance = ProvenanceBuilder(mapper: mapper, startedAt: meter.started)
-            provenance.liveSchema = liveSchema
+            var provenance: ProvenanceBuilder
             var ledgers: [TableLedger] = []
             switch source {
             case .api(let api):
                 let fetcher = try makeFetcher(api, retries: meter.retries, notice: notice)
                 spool = fetcher.spool
-                let anomalies = try await exportAnomalies(fetcher, requested: api.query.count, shard: api.shard, into: writers,
-                                                          meter: meter, provenance: &provenance)
+                // The live schema types the answers' columns, not what is asked for, so it is
+                // read while the anomalies are asked for: a round trip saved at the start.
+                async let live = api.readsLiveSchema ? LiveSchemaStep.mapper(mapper, from: api.client, notice: notice) : nil
+                let anomalyAnswer = try await fetcher.anomalies { $0 }
+                var pipeline = self
+                var liveSchema: Provenance.LiveSchemaRecord?
+                if let (merged, record) = try await live { (pipeline.mapper, liveSchema) = (merged, record) }
+                provenance = ProvenanceBuilder(mapper: pipeline.mapper, startedAt: meter.started)
+                provenance.liveSchema = liveSchema
+                let anomalies = try await pipeline.exportAnomalies(anomalyAnswer, requested: api.query.count, shard: api.shard,
+                                                                   into: writers, meter: meter, provenance: &provenance)
                 ledgers.append(anomalies)
                 if tables.contains(.objects) {
-                    ledgers.append(try await exportObjects(of: anomalies.objectIds, fetcher, api: api, into: writers,
-                                                           meter: meter, provenance: &provenance))
+                    ledgers.append(try await pipeline.exportObjects(of: anomalies.objectIds, fetcher, api: api, into: writers,
+                                                                    meter: meter, provenance: &provenance))
                 }
                 provenance.recordSource(api)
             case .files(let files):
+                provenance = ProvenanceBuilder(mapper: mapper, startedAt: meter.started)
                 ledgers = try await exportFiles(files, into: writers, meter: meter)
                 provenance.recordSource(files)
             }
