@@ -73,17 +73,21 @@ public struct ExportPipeline: Sendable {
             case .api(let api):
                 let fetcher = try makeFetcher(api, retries: meter.retries, notice: notice)
                 spool = fetcher.spool
-                // The live schema types the answers' columns, not what is asked for, so it is
-                // read while the anomalies are asked for: a round trip saved at the start.
-                async let live = api.readsLiveSchema ? LiveSchemaStep.mapper(mapper, from: api.client, notice: notice) : nil
-                let anomalyAnswer = try await fetcher.anomalies { $0 }
                 var pipeline = self
-                var liveSchema: Provenance.LiveSchemaRecord?
-                if let (merged, record) = try await live { (pipeline.mapper, liveSchema) = (merged, record) }
-                provenance = ProvenanceBuilder(mapper: pipeline.mapper, startedAt: meter.started)
-                provenance.liveSchema = liveSchema
-                let anomalies = try await pipeline.exportAnomalies(anomalyAnswer, requested: api.query.count, shard: api.shard,
+                let anomalies: TableLedger
+                do {
+                    // The live schema types the answers' columns, not what is asked for, so it is
+                    // read while the anomalies are asked for: a round trip saved at the start.
+                    async let live = api.readsLiveSchema ? LiveSchemaStep.mapper(mapper, from: api.client, notice: notice) : nil
+                    // Within this block, so the body is not held through the objects step.
+                    let anomalyAnswer = try await fetcher.anomalies { $0 }
+                    var liveSchema: Provenance.LiveSchemaRecord?
+                    if let (merged, record) = try await live { (pipeline.mapper, liveSchema) = (merged, record) }
+                    provenance = ProvenanceBuilder(mapper: pipeline.mapper, startedAt: meter.started)
+                    provenance.liveSchema = liveSchema
+                    anomalies = try await pipeline.exportAnomalies(anomalyAnswer, requested: api.query.count, shard: api.shard,
                                                                    into: writers, meter: meter, provenance: &provenance)
+                }
                 ledgers.append(anomalies)
                 if tables.contains(.objects) {
                     ledgers.append(try await pipeline.exportObjects(of: anomalies.objectIds, fetcher, api: api, into: writers,
