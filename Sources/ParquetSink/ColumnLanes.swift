@@ -13,10 +13,10 @@ struct ColumnLanes {
     /// The indices of each lane's chunks, in column order.
     private let lanes: [[Int]]
 
-    static let maximumLanes = 4
+    /// One lane per core, at most four.
+    static var defaultCount: Int { Swift.min(ProcessInfo.processInfo.activeProcessorCount, 4) }
 
-    init(columns: [LeafColumn], compression: PageCompressor.Method, spool: PageSpool,
-         laneCount: Int = Swift.min(ProcessInfo.processInfo.activeProcessorCount, maximumLanes)) {
+    init(columns: [LeafColumn], compression: PageCompressor.Method, spool: PageSpool, laneCount: Int) {
         let count = Swift.max(1, Swift.min(laneCount, columns.count))
         let compressors = (0 ..< count).map { _ in PageCompressor(compression) }
         chunks = columns.indices.map { ColumnChunkWriter(column: columns[$0], compressor: compressors[$0 % count], spool: spool) }

@@ -13,9 +13,9 @@ final class ParquetWriter: TableWriter {
         var compression: PageCompressor.Method
         var rowGroupSize: Int
         var float32: Bool
-        /// Column lanes, each encoding and compressing its columns on a thread of its own; nil
-        /// for one per core (at most four). The file is the same whatever the count.
-        var lanes: Int? = nil
+        /// Column lanes, each encoding and compressing its columns on a thread of its own. The
+        /// file is the same whatever the count.
+        var lanes = ColumnLanes.defaultCount
     }
 
     private let destination: SinkDestination
@@ -52,8 +52,7 @@ final class ParquetWriter: TableWriter {
         }
         self.schema = schema
         columns = schema.fields.map { Self.leaf($0, float32: settings.float32) }
-        lanes = settings.lanes.map { ColumnLanes(columns: columns, compression: settings.compression, spool: spool, laneCount: $0) }
-            ?? ColumnLanes(columns: columns, compression: settings.compression, spool: spool)
+        lanes = ColumnLanes(columns: columns, compression: settings.compression, spool: spool, laneCount: settings.lanes)
     }
 
     /// The physical type and annotation of a field. Every column is OPTIONAL: any Fink

@@ -10,10 +10,13 @@ package struct AnswerFetcher: Sendable {
     package let query: FinkQuery
     package let spool: AnswerSpool?
 
-    /// Calls `use` with the anomaly answer and returns what it returns.
-    package func anomalies<Result>(_ use: (FetchedBody) async throws -> Result) async throws -> Result {
-        if let saved = try spool?.load("anomalies") { return try await use(saved) }
-        return try await keeping(try await client.fetchAnomalies(query), as: "anomalies", while: use)
+    /// The anomaly answer, once kept. (It is read only after the live schema is in, so there is
+    /// nothing to read while it is kept.)
+    package func anomalies() async throws -> FetchedBody {
+        if let saved = try spool?.load("anomalies") { return saved }
+        let fetched = try await client.fetchAnomalies(query)
+        try await spool?.keep(fetched, as: "anomalies")
+        return fetched
     }
 
     /// Calls `use` with the answer of objects request `index` of `batches` and returns what it returns.

@@ -80,7 +80,7 @@ public struct ExportPipeline: Sendable {
                     // read while the anomalies are asked for: a round trip saved at the start.
                     async let live = api.readsLiveSchema ? LiveSchemaStep.mapper(mapper, from: api.client, notice: notice) : nil
                     // Within this block, so the body is not held through the objects step.
-                    let anomalyAnswer = try await fetcher.anomalies { $0 }
+                    let anomalyAnswer = try await fetcher.anomalies()
                     var liveSchema: Provenance.LiveSchemaRecord?
                     if let (merged, record) = try await live { (pipeline.mapper, liveSchema) = (merged, record) }
                     provenance = ProvenanceBuilder(mapper: pipeline.mapper, startedAt: meter.started)
