@@ -1,3 +1,4 @@
+import Foundation
 import FinkExport
 import Testing
 
@@ -40,5 +41,58 @@ struct FeatureStringParserTests {
     ])
     func broken(text: String, error: FeatureStringError) {
         #expect(throws: error) { try parse(text) }
+    }
+}
+
+@Suite("Feature strings: every entry read as the rule for one entry alone reads it")
+struct FeatureStringEntryTests {
+    /// The rule, written out: an entry is a number (`NumberParsing.double`), else a missing
+    /// value's word (NaN), else an error; the list's spaces around an entry do not count.
+    private func expected(_ entries: [String]) -> [Double]? {
+        var values: [Double] = []
+        for entry in entries {
+            let trimmed = entry.trimmingCharacters(in: .whitespaces)
+            let value = Array(trimmed.utf8).withUnsafeBufferPointer { NumberParsing.double($0) }
+            if let value {
+                values.append(value)
+            } else if ["nan", "NaN", "null", "None"].contains(trimmed) {
+                values.append(.nan)
+            } else {
+                return nil
+            }
+        }
+        return values
+    }
+
+    private func parsed(_ text: String) -> [Double]? {
+        var values: [Double] = []
+        let count = try? Array(text.utf8).withUnsafeBufferPointer { try FeatureStringParser.parse($0, into: &values) }
+        return count.map { _ in values }
+    }
+
+    private func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.isNaN ? $1.isNaN : $0.bitPattern == $1.bitPattern }
+    }
+
+    @Test("numbers, words and near-misses, with and without spaces, at every position")
+    func entries() {
+        let entries = ["17.68708387568482", "-1.4643036006609254", "2.1691362428953587E-4", "1.0E7", "-0", "0.0", "+3.5",
+                       "12345678901234567890123", "4.9e-324", "1e400", "NaN", "nan", "null", "None", "Infinity", "-Infinity",
+                       "inf", "-NaN", "Nan", "nul", "nulls", "NaNa", "1.5x", "1.", "2e", "-", ".5", "1 2", "abc", "0x10"]
+        var checked = 0
+        for first in entries {
+            for second in entries {
+                for (left, right) in [("", ""), (" ", ""), ("", " "), ("  ", "\t")] {
+                    let list = [left + first + right, " " + second]
+                    let text = "[" + list.joined(separator: ",") + "]"
+                    let want = expected(list)
+                    let got = parsed(text)
+                    #expect((want == nil) == (got == nil), "\(text)")
+                    if let want, let got { #expect(sameBits(want, got), "\(text): \(got) against \(want)") }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == entries.count * entries.count * 4)
     }
 }

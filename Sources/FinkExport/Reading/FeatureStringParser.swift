@@ -52,7 +52,16 @@ package enum FeatureStringParser {
         let base = bytes.baseAddress!
         var itemStart = start
         while true {
-            // memchr finds the separator a word at a time; entries run to twenty bytes.
+            var entryStart = itemStart
+            while entryStart < end && isSpace(base[entryStart]) { entryStart += 1 }
+            if let (separator, value) = commonEntry(base, from: entryStart, end: end) {
+                values.append(value)
+                if separator == end { return values.count }
+                itemStart = separator + 1
+                continue
+            }
+            // Anything else (infinities, broken entries) is read apart from the separators,
+            // which also words the errors. memchr finds the separator a word at a time.
             let separator = memchr(base + itemStart, Int32(UInt8(ascii: ",")), end - itemStart)
                 .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
             var a = itemStart, b = separator
@@ -71,6 +80,42 @@ package enum FeatureStringParser {
             if separator == end { return values.count }
             itemStart = separator + 1
         }
+    }
+
+    /// An entry in one of the forms the API writes, a number or a missing value's word, read
+    /// in the same pass that finds its end: its value and its separator (or `end`). Nil sends
+    /// the entry the general way, which reads every form these do to the same value.
+    @inline(__always)
+    private static func commonEntry(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> (Int, Double)? {
+        var stop: Int
+        let value: Double
+        if let (parts, numberEnd) = NumberParsing.leadingParts(base, from: start, end: end) {
+            value = NumberParsing.double(parts, literal: UnsafeBufferPointer(start: base + start, count: numberEnd - start))
+            stop = numberEnd
+        } else if let length = missingWordLength(base, at: start, end: end) {
+            value = .nan
+            stop = start + length
+        } else {
+            return nil
+        }
+        while stop < end && isSpace(base[stop]) { stop += 1 }
+        guard stop == end || base[stop] == UInt8(ascii: ",") else { return nil }
+        return (stop, value)
+    }
+
+    /// The length of `null`, `None`, `NaN` or `nan` at `index`, the words Spark and pandas
+    /// write for a missing feature; nil for anything else.
+    @inline(__always)
+    private static func missingWordLength(_ base: UnsafePointer<UInt8>, at index: Int, end: Int) -> Int? {
+        guard end - index >= 3 else { return nil }
+        let first = base[index], second = base[index + 1], third = base[index + 2]
+        if end - index >= 4 {
+            let fourth = base[index + 3]
+            if first == UInt8(ascii: "n") && second == UInt8(ascii: "u") && third == UInt8(ascii: "l") && fourth == UInt8(ascii: "l") { return 4 }
+            if first == UInt8(ascii: "N") && second == UInt8(ascii: "o") && third == UInt8(ascii: "n") && fourth == UInt8(ascii: "e") { return 4 }
+        }
+        if second == UInt8(ascii: "a") && first == third && (first == UInt8(ascii: "N") || first == UInt8(ascii: "n")) { return 3 }
+        return nil
     }
 
     private static func trim(_ bytes: UnsafeBufferPointer<UInt8>, _ start: inout Int, _ end: inout Int) {

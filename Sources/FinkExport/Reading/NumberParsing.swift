@@ -84,17 +84,25 @@ package enum NumberParsing {
     /// Takes a decimal literal apart (the words are not decimals): one pass, eight digits at a
     /// time (``DigitRun``), the digits checked and added to the mantissa together.
     package static func parts(_ bytes: UnsafeBufferPointer<UInt8>) -> DecimalParts? {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
-        let n = bytes.count
-        var i = 0
+        guard let base = bytes.baseAddress, !bytes.isEmpty,
+              let (parts, end) = leadingParts(base, from: 0, end: bytes.count), end == bytes.count else { return nil }
+        return parts
+    }
+
+    /// Takes apart the decimal literal that starts at `index` and returns it with where it
+    /// ends, for scanners that find a number's end by reading it (what follows is theirs to
+    /// judge). Nil when no literal starts there, or it breaks off (`1.`, `2e`).
+    @inline(__always)
+    static func leadingParts(_ base: UnsafePointer<UInt8>, from index: Int, end n: Int) -> (DecimalParts, Int)? {
+        var i = index
         var parts = DecimalParts()
-        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
-            parts.negative = bytes[0] == UInt8(ascii: "-")
-            i = 1
+        if i < n && (base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+")) {
+            parts.negative = base[i] == UInt8(ascii: "-")
+            i &+= 1
         }
-        guard i < n, isDigit(bytes[i]) else { return nil }
+        guard i < n, isDigit(base[i]) else { return nil }
         i = DigitRun.accumulate(base, from: i, end: n, mantissa: &parts.mantissa, digits: &parts.digits)
-        if i < n && bytes[i] == UInt8(ascii: ".") {
+        if i < n && base[i] == UInt8(ascii: ".") {
             let before = parts.digits
             i = DigitRun.accumulate(base, from: i &+ 1, end: n, mantissa: &parts.mantissa, digits: &parts.digits)
             let fractionDigits = parts.digits &- before
@@ -102,12 +110,11 @@ package enum NumberParsing {
             parts.exponent = -fractionDigits
             parts.isInteger = false
         }
-        if i < n && (bytes[i] | 0x20) == UInt8(ascii: "e") {
-            guard let end = exponent(bytes, from: i &+ 1, into: &parts) else { return nil }
+        if i < n && (base[i] | 0x20) == UInt8(ascii: "e") {
+            guard let end = exponent(UnsafeBufferPointer(start: base, count: n), from: i &+ 1, into: &parts) else { return nil }
             i = end
         }
-        guard i == n else { return nil }
-        return parts
+        return (parts, i)
     }
 
     /// Reads an exponent's `[-+]?digits` from `index` into `parts`; returns where it ends, or
