@@ -252,29 +252,28 @@ final class ColumnChunkWriter {
     /// the chunk, or whenever the writer asks (the row group's open pages are over budget).
     func closePage() throws {
         guard pageRows > 0 else { return }
-        var body: [UInt8] = []
         let levelBytes = levels.finish()
-        body.appendLittleEndian(UInt32(levelBytes.count))
-        body.append(contentsOf: levelBytes)
-        let encoding: ValueEncoding
-        if let dictionary {
-            encoding = .rleDictionary
-            let width = max(1, HybridEncoder.bitWidth(forMaximum: max(0, dictionary.count - 1)))
-            body.append(UInt8(width))
-            var encoder = HybridEncoder(bitWidth: width)
-            for index in indices { encoder.append(index) }
-            body.append(contentsOf: encoder.finish())
-        } else {
-            encoding = .plain
-            if booleanCount & 7 != 0 { plain.append(booleanBits) }
-            body.append(contentsOf: plain)
+        let encoding: ValueEncoding = dictionary == nil ? .plain : .rleDictionary
+        if encoding == .plain && booleanCount & 7 != 0 { plain.append(booleanBits) }
+        try compressor.compressPage({ body in
+            body.appendLittleEndian(UInt32(levelBytes.count))
+            body.append(contentsOf: levelBytes)
+            if let dictionary {
+                let width = max(1, HybridEncoder.bitWidth(forMaximum: max(0, dictionary.count - 1)))
+                body.append(UInt8(width))
+                var encoder = HybridEncoder(bitWidth: width)
+                for index in indices { encoder.append(index) }
+                body.append(contentsOf: encoder.finish())
+            } else {
+                body.append(contentsOf: plain)
+            }
+        }) { bodyCount, stored in
+            let header = PageHeader(kind: .data(numValues: Int32(pageRows), encoding: encoding),
+                                    uncompressedSize: Int32(bodyCount), compressedSize: Int32(stored.count)).encoded()
+            pages.append(try spool.append(header: header, stored: stored))
+            pagesByteCount += header.count + stored.count
+            uncompressedSize += header.count + bodyCount
         }
-        let stored = try compressor.compress(body)
-        let header = PageHeader(kind: .data(numValues: Int32(pageRows), encoding: encoding),
-                                uncompressedSize: Int32(body.count), compressedSize: Int32(stored.count)).encoded()
-        pages.append(try spool.append(header + stored))
-        pagesByteCount += header.count + stored.count
-        uncompressedSize += header.count + body.count
         pageCounts[encoding, default: 0] += 1
         rows += pageRows
         levels = HybridEncoder(bitWidth: 1)
@@ -297,32 +296,33 @@ final class ColumnChunkWriter {
 
     /// Closes the open page and writes the chunk at `offset` through `write`: the dictionary
     /// page first when any page used it, then the data pages. Starts the next chunk.
-    func writeChunk(at offset: Int64, _ write: ([UInt8]) throws -> Void) throws -> ColumnChunkRecord {
+    func writeChunk(at offset: Int64, _ write: (UnsafeRawBufferPointer) throws -> Void) throws -> ColumnChunkRecord {
         try closePage()
         var position = offset
         var dictionaryOffset: Int64?
         var totalUncompressed = uncompressedSize
         var counts = pageCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { (type: PageType.dataPage, encoding: $0.key, count: $0.value) }
         if let dictionary, pageCounts[.rleDictionary] != nil {
-            var body: [UInt8] = []
-            body.reserveCapacity(dictionary.plainSize)
-            for entry in 0 ..< dictionary.count {
-                dictionary.withEntry(entry) { value in
-                    statistics.add(text: value)
-                    body.appendByteArray(value)
+            try compressor.compressPage({ body in
+                body.reserveCapacity(dictionary.plainSize)
+                for entry in 0 ..< dictionary.count {
+                    dictionary.withEntry(entry) { value in
+                        statistics.add(text: value)
+                        body.appendByteArray(value)
+                    }
                 }
+            }) { bodyCount, stored in
+                let header = PageHeader(kind: .dictionary(entries: Int32(dictionary.count)),
+                                        uncompressedSize: Int32(bodyCount), compressedSize: Int32(stored.count)).encoded()
+                try header.withUnsafeBytes { try write($0) }
+                try write(stored)
+                dictionaryOffset = position
+                position += Int64(header.count + stored.count)
+                totalUncompressed += header.count + bodyCount
             }
-            let stored = try compressor.compress(body)
-            let header = PageHeader(kind: .dictionary(entries: Int32(dictionary.count)),
-                                    uncompressedSize: Int32(body.count), compressedSize: Int32(stored.count)).encoded()
-            try write(header)
-            try write(stored)
-            dictionaryOffset = position
-            position += Int64(header.count + stored.count)
-            totalUncompressed += header.count + body.count
             counts.insert((type: .dictionaryPage, encoding: .plain, count: 1), at: 0)
         }
-        for page in pages { try write(try spool.read(page)) }
+        for page in pages { try spool.withBytes(of: page) { try write($0) } }
         var encodings: Set<ValueEncoding> = [.rle]
         for count in counts { encodings.insert(count.encoding) }
         let record = ColumnChunkRecord(

@@ -15,6 +15,8 @@ final class PageCompressor {
 
     let method: Method
     private var zstdContext: OpaquePointer?
+    /// The body of the page being compressed, and its compressed bytes.
+    private var body: [UInt8] = []
     private var output: [UInt8] = []
 
     init(_ method: Method) {
@@ -35,14 +37,21 @@ final class PageCompressor {
         }
     }
 
-    /// `body` compressed; the result is valid until the next call.
-    func compress(_ body: [UInt8]) throws -> [UInt8] {
+    /// Compresses the page body that `fill` writes and hands `use` the body's length and the
+    /// stored bytes, valid only during the call. The body and the compressed bytes stay in
+    /// buffers kept from page to page: a page is up to a few MiB, and buffers made for each cost
+    /// the kernel fresh pages to fault in and zero, and a copy more.
+    func compressPage<R>(_ fill: (inout [UInt8]) -> Void,
+                         _ use: (_ bodyCount: Int, _ stored: UnsafeRawBufferPointer) throws -> R) throws -> R {
+        body.removeAll(keepingCapacity: true)
+        fill(&body)
+        let bodyCount = body.count
         switch method {
         case .none:
-            return body
+            return try body.withUnsafeBytes { try use(bodyCount, $0) }
         case .zstd(let level):
             guard let zstdContext else { throw CompressionFailure(codec: "zstd", reason: "no compression context") }
-            let bound = ZSTD_compressBound(body.count)
+            let bound = ZSTD_compressBound(bodyCount)
             if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
             let written = body.withUnsafeBytes { input in
                 output.withUnsafeMutableBytes { out in
@@ -52,9 +61,9 @@ final class PageCompressor {
             if ZSTD_isError(written) != 0 {
                 throw CompressionFailure(codec: "zstd", reason: String(cString: ZSTD_getErrorName(written)))
             }
-            return Array(output[0 ..< written])
+            return try output.withUnsafeBytes { try use(bodyCount, UnsafeRawBufferPointer(rebasing: $0[0 ..< written])) }
         case .snappy:
-            var length = snappy_max_compressed_length(body.count)
+            var length = snappy_max_compressed_length(bodyCount)
             if output.count < length { output = [UInt8](repeating: 0, count: length) }
             let status = body.withUnsafeBytes { input in
                 output.withUnsafeMutableBytes { out in
@@ -63,9 +72,10 @@ final class PageCompressor {
                 }
             }
             guard status == SNAPPY_OK else { throw CompressionFailure(codec: "snappy", reason: "status \(status.rawValue)") }
-            return Array(output[0 ..< length])
+            return try output.withUnsafeBytes { try use(bodyCount, UnsafeRawBufferPointer(rebasing: $0[0 ..< length])) }
         case .gzip(let level):
-            return try Self.gzip(body, level: level)
+            let stored = try Self.gzip(body, level: level)
+            return try stored.withUnsafeBytes { try use(bodyCount, $0) }
         }
     }
 

@@ -18,6 +18,8 @@ final class PageSpool {
     private var end: Int64 = 0
     private let endLock = NSLock()
     private var closed = false
+    /// Where ``withBytes(of:_:)`` reads pages back, grown to the largest page.
+    private var readBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
 
     /// Creates the spool file in `directory` (the writer's scratch directory).
     init(directory: URL, displayPath: String) throws {
@@ -28,42 +30,51 @@ final class PageSpool {
 
     deinit {
         close()
+        readBuffer.deallocate()
     }
 
-    /// Appends `bytes` as one page. Safe from several threads at once (the writer's column
-    /// lanes): each page's place is reserved under a lock, then written outside it.
-    func append(_ bytes: [UInt8]) throws -> Page {
+    /// Appends one page, its header and then its stored bytes. Safe from several threads at once
+    /// (the writer's column lanes): each page's place is reserved under a lock, then written
+    /// outside it.
+    func append(header: [UInt8], stored: UnsafeRawBufferPointer) throws -> Page {
+        let length = header.count + stored.count
         let page = endLock.withLock {
-            defer { end += Int64(bytes.count) }
-            return Page(offset: end, length: bytes.count)
+            defer { end += Int64(length) }
+            return Page(offset: end, length: length)
         }
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let written = pwrite(descriptor, raw.baseAddress! + done, raw.count - done, off_t(page.offset) + off_t(done))
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { throw Self.failure(displayPath, "keeping a page in its scratch file") }
-                done += written
-            }
-        }
+        try header.withUnsafeBytes { try write($0, at: page.offset) }
+        try write(stored, at: page.offset + Int64(header.count))
         return page
     }
 
-    /// The bytes of `page`.
-    func read(_ page: Page) throws -> [UInt8] {
-        try [UInt8](unsafeUninitializedCapacity: page.length) { raw, count in
-            var done = 0
-            while done < page.length {
-                let read = pread(descriptor, raw.baseAddress! + done, page.length - done, off_t(page.offset) + off_t(done))
-                if read < 0 && errno == EINTR { continue }
-                guard read > 0 else {
-                    throw read == 0 ? SinkError.write(path: displayPath, action: "reading back a page", reason: "its scratch file was cut short")
-                        : Self.failure(displayPath, "reading back a page")
-                }
-                done += read
-            }
-            count = page.length
+    private func write(_ raw: UnsafeRawBufferPointer, at offset: Int64) throws {
+        var done = 0
+        while done < raw.count {
+            let written = pwrite(descriptor, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw Self.failure(displayPath, "keeping a page in its scratch file") }
+            done += written
         }
+    }
+
+    /// Calls `body` with the bytes of `page`, read into a buffer the spool keeps for reading
+    /// back (pages are read back one at a time, on the thread that writes the row group out).
+    func withBytes<R>(of page: Page, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        if readBuffer.count < page.length {
+            readBuffer.deallocate()
+            readBuffer = .allocate(byteCount: page.length, alignment: 16)
+        }
+        var done = 0
+        while done < page.length {
+            let read = pread(descriptor, readBuffer.baseAddress! + done, page.length - done, off_t(page.offset) + off_t(done))
+            if read < 0 && errno == EINTR { continue }
+            guard read > 0 else {
+                throw read == 0 ? SinkError.write(path: displayPath, action: "reading back a page", reason: "its scratch file was cut short")
+                    : Self.failure(displayPath, "reading back a page")
+            }
+            done += read
+        }
+        return try body(UnsafeRawBufferPointer(rebasing: readBuffer[0 ..< page.length]))
     }
 
     /// Empties the spool once its pages are in the output.

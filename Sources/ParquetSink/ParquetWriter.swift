@@ -147,7 +147,11 @@ final class ParquetWriter: TableWriter {
     }
 
     private func emit(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBufferPointer { try output.write($0) }
+        try bytes.withUnsafeBytes { try emit($0) }
+    }
+
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws {
+        try output.write(bytes.assumingMemoryBound(to: UInt8.self))
         position += Int64(bytes.count)
     }
 
