@@ -92,30 +92,19 @@ package enum FeatureStringParser {
         if let (parts, numberEnd) = NumberParsing.leadingParts(base, from: start, end: end) {
             value = NumberParsing.double(parts, literal: UnsafeBufferPointer(start: base + start, count: numberEnd - start))
             stop = numberEnd
-        } else if let length = missingWordLength(base, at: start, end: end) {
-            value = .nan
-            stop = start + length
         } else {
-            return nil
+            // A word up to the next space or separator, if it is one of the missing value's.
+            var wordEnd = start
+            while wordEnd < end && base[wordEnd] != UInt8(ascii: ",") && !isSpace(base[wordEnd]) { wordEnd += 1 }
+            guard wordEnd > start, ValueConversion.isMissingText(UnsafeBufferPointer(start: base + start, count: wordEnd - start)) else {
+                return nil
+            }
+            value = .nan
+            stop = wordEnd
         }
         while stop < end && isSpace(base[stop]) { stop += 1 }
         guard stop == end || base[stop] == UInt8(ascii: ",") else { return nil }
         return (stop, value)
-    }
-
-    /// The length of `null`, `None`, `NaN` or `nan` at `index`, the words Spark and pandas
-    /// write for a missing feature; nil for anything else.
-    @inline(__always)
-    private static func missingWordLength(_ base: UnsafePointer<UInt8>, at index: Int, end: Int) -> Int? {
-        guard end - index >= 3 else { return nil }
-        let first = base[index], second = base[index + 1], third = base[index + 2]
-        if end - index >= 4 {
-            let fourth = base[index + 3]
-            if first == UInt8(ascii: "n") && second == UInt8(ascii: "u") && third == UInt8(ascii: "l") && fourth == UInt8(ascii: "l") { return 4 }
-            if first == UInt8(ascii: "N") && second == UInt8(ascii: "o") && third == UInt8(ascii: "n") && fourth == UInt8(ascii: "e") { return 4 }
-        }
-        if second == UInt8(ascii: "a") && first == third && (first == UInt8(ascii: "N") || first == UInt8(ascii: "n")) { return 3 }
-        return nil
     }
 
     private static func trim(_ bytes: UnsafeBufferPointer<UInt8>, _ start: inout Int, _ end: inout Int) {
