@@ -19,7 +19,7 @@ final class PageSpool {
     private let endLock = NSLock()
     private var closed = false
     /// Where ``withBytes(of:_:)`` reads pages back, grown to the largest page.
-    private var readBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    private var readBuffer: [UInt8] = []
 
     /// Creates the spool file in `directory` (the writer's scratch directory).
     init(directory: URL, displayPath: String) throws {
@@ -30,7 +30,6 @@ final class PageSpool {
 
     deinit {
         close()
-        readBuffer.deallocate()
     }
 
     /// Appends one page, its header and then its stored bytes. Safe from several threads at once
@@ -60,21 +59,20 @@ final class PageSpool {
     /// Calls `body` with the bytes of `page`, read into a buffer the spool keeps for reading
     /// back (pages are read back one at a time, on the thread that writes the row group out).
     func withBytes<R>(of page: Page, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        if readBuffer.count < page.length {
-            readBuffer.deallocate()
-            readBuffer = .allocate(byteCount: page.length, alignment: 16)
-        }
-        var done = 0
-        while done < page.length {
-            let read = pread(descriptor, readBuffer.baseAddress! + done, page.length - done, off_t(page.offset) + off_t(done))
-            if read < 0 && errno == EINTR { continue }
-            guard read > 0 else {
-                throw read == 0 ? SinkError.write(path: displayPath, action: "reading back a page", reason: "its scratch file was cut short")
-                    : Self.failure(displayPath, "reading back a page")
+        if readBuffer.count < page.length { readBuffer = [UInt8](repeating: 0, count: page.length) }
+        return try readBuffer.withUnsafeMutableBytes { buffer in
+            var done = 0
+            while done < page.length {
+                let read = pread(descriptor, buffer.baseAddress! + done, page.length - done, off_t(page.offset) + off_t(done))
+                if read < 0 && errno == EINTR { continue }
+                guard read > 0 else {
+                    throw read == 0 ? SinkError.write(path: displayPath, action: "reading back a page", reason: "its scratch file was cut short")
+                        : Self.failure(displayPath, "reading back a page")
+                }
+                done += read
             }
-            done += read
+            return try body(UnsafeRawBufferPointer(rebasing: buffer[0 ..< page.length]))
         }
-        return try body(UnsafeRawBufferPointer(rebasing: readBuffer[0 ..< page.length]))
     }
 
     /// Empties the spool once its pages are in the output.
