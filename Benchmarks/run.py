@@ -11,6 +11,13 @@ system) and per GB of API JSON, time against the floor, peer/ours).
     .venv/bin/python Benchmarks/run.py --rows 3k --bin-dir "$(swift build --show-bin-path)" --smoke
     .venv/bin/python Benchmarks/run.py --rows 100k --compare-bin-dir ../base/.build/release --compare-label "before"
     .venv/bin/python Benchmarks/run.py --rows 100k --instructions      # plus instructions per row (valgrind)
+    .venv/bin/python Benchmarks/run.py --rows 100k --formats parquet --repeat 3   # medians of three rounds
+
+With --repeat N, every tool runs N times, in rounds that run each format of every build and then
+the peer, so all share the machine's hour; a figure is the median of its runs (peak RSS: the
+largest), and the wall column gives their range. One run of a tool on this virtual machine swings
+by a third with the hour, too much to judge a ratio near its target by; one round is the default
+because the peer's VOTable writer alone takes minutes.
 
 With --compare-bin-dir, another build of fink-export (an earlier commit, built in release) runs
 right after ours on every format and on parse + map, in the same run, so a change is judged
@@ -22,6 +29,7 @@ import os
 import pathlib
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -197,6 +205,8 @@ def main():
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--smoke", action="store_true", help="check that everything runs; figures are not meaningful")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds: runs of every tool, whose medians are reported (default 1)")
     parser.add_argument("--fink-export-args", default="", help="extra arguments for fink-export, e.g. \"--no-keep-answers\"")
     parser.add_argument("--markdown", type=pathlib.Path, help="also write the tables to this file")
     parser.add_argument("--compare-bin-dir", type=pathlib.Path,
@@ -209,6 +219,9 @@ def main():
     parser.add_argument("--instruction-formats", help="the sinks whose write step is counted (default: --formats)")
     args = parser.parse_args()
     formats = args.formats.split(",")
+    repeat = args.repeat
+    if repeat < 1:
+        parser.error("--repeat must be at least 1")
 
     bin_dir = args.bin_dir
     if bin_dir is None:
@@ -231,28 +244,34 @@ def main():
         compared_parse = parse_map(args.compare_bin_dir, bodies) if args.compare_bin_dir else None
         counted = (instruction_counts(bin_dir, bodies, (args.instruction_formats or args.formats).split(","), args.instruction_bytes, work)
                    if args.instructions else None)
-        results = {}
+        results = {fmt: {} for fmt in formats}
         builds = [("ours", bin_dir)] + ([("compared", args.compare_bin_dir)] if args.compare_bin_dir else [])
-        for fmt in formats:
-            results[fmt] = {}
-            for name, build in builds:
-                out = work / f"{name}-{fmt}"
+        peers = []
+        for _ in range(repeat):
+            for fmt in formats:
+                for name, build in builds:
+                    out = work / f"{name}-{fmt}"
+                    out.mkdir()
+                    wall, rss, _, cpu, system = timed([str(build / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
+                                          "--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency),
+                                          "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet",
+                                          *args.fink_export_args.split()])
+                    results[fmt].setdefault(name, []).append((wall, rss, cpu, system))
+                    shutil.rmtree(out)
+            if not args.no_peer:
+                out = work / "peer"
                 out.mkdir()
-                wall, rss, _, cpu, system = timed([str(build / "fink-export"), "--api-url", url, "--n", str(n), "--tables", "objects",
-                                      "--batch-size", str(args.batch_size), "--concurrency", str(args.concurrency),
-                                      "--format", fmt, "--output", str(out / f"objects.{ {'votable': 'vot', 'hdf5': 'h5'}.get(fmt, fmt) }"), "--quiet",
-                                      *args.fink_export_args.split()])
-                results[fmt][name] = (wall, rss, cpu, system)
+                _, peer_rss, stdout, _, _ = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
+                                             "--batch-size", str(args.batch_size), "--out", str(out), "--formats", ",".join(formats)])
+                peers.append({**json.loads(stdout), "peak_rss_mb": peer_rss})
                 shutil.rmtree(out)
         peer = None
-        if not args.no_peer:
-            out = work / "peer"
-            out.mkdir()
-            _, peer_rss, stdout, _, _ = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
-                                         "--batch-size", str(args.batch_size), "--out", str(out), "--formats", ",".join(formats)])
-            peer = json.loads(stdout)
-            peer["peak_rss_mb"] = peer_rss
-            shutil.rmtree(out)
+        if peers:
+            # Per format, the median of the runs' fetch + parse + that writer.
+            peer = {"walls": {fmt: [run["fetch_parse_seconds"] + run["write_seconds"][fmt] for run in peers] for fmt in formats},
+                    "fetch_parse_seconds": statistics.median(run["fetch_parse_seconds"] for run in peers),
+                    "write_seconds": {fmt: statistics.median(run["write_seconds"][fmt] for run in peers) for fmt in formats},
+                    "peak_rss_mb": max(run["peak_rss_mb"] for run in peers)}
     finally:
         standin.terminate()
         standin.wait()
@@ -261,32 +280,42 @@ def main():
     megabytes = nbytes / 1e6
     lines = [f"Scale: {alerts:,} alerts in {objects} objects, {megabytes:,.0f} MB of API JSON, batch size {args.batch_size}, "
              f"{args.concurrency} requests in flight (fink-export{' ' + args.fink_export_args if args.fink_export_args else ''}). Floor (requests, fetch and discard): {floor_seconds:.1f} s "
-             f"({megabytes / floor_seconds:.0f} MB/s).", ""]
+             f"({megabytes / floor_seconds:.0f} MB/s). Every figure is the median of {repeat} run{'s' if repeat > 1 else ''} "
+             f"(peak RSS: the largest){'; the wall column gives their range' if repeat > 1 else ''}.", ""]
     # The targets' three figures per format: time against the floor, against the peer, and CPU
     # (user + system) per GB of API JSON, with the system's share apart (the kernel's copies,
     # page faults and writes).
     lines.append("| format | tool | wall s | rows/s | MB/s JSON | peak RSS MB | CPU s | of it system | core-s/GB | × floor | peer/ours |")
     lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     gigabytes = nbytes / 1e9
+
+    def shown(walls):
+        middle = statistics.median(walls)
+        return f"{middle:.2f} ({min(walls):.2f}–{max(walls):.2f})" if len(walls) > 1 else f"{middle:.2f}"
+
     for fmt in formats:
         rows = alerts
-        peer_wall = peer and peer["fetch_parse_seconds"] + peer["write_seconds"][fmt]
+        peer_wall = peer and statistics.median(peer["walls"][fmt])
         for name, label in [("ours", "fink-export"), ("compared", f"fink-export ({args.compare_label})")]:
             if name not in results[fmt]:
                 continue
-            wall, rss, cpu, system = results[fmt][name]
+            runs = results[fmt][name]
+            walls = [run[0] for run in runs]
+            wall = statistics.median(walls)
+            rss = max(run[1] for run in runs)
+            cpu, system = (statistics.median(run[k] for run in runs) for k in (2, 3))
             ratio = f"{peer_wall / wall:.1f}×" if peer else "–"
-            lines.append(f"| {fmt} | {label} | {wall:.1f} | {rows / wall:,.0f} | {megabytes / wall:.0f} | {rss:.0f} | "
-                         f"{cpu:.1f} | {system:.1f} | {cpu / gigabytes:.1f} | {wall / floor_seconds:.2f} | {ratio} |")
+            lines.append(f"| {fmt} | {label} | {shown(walls)} | {rows / wall:,.0f} | {megabytes / wall:.0f} | {rss:.0f} | "
+                         f"{cpu:.2f} | {system:.2f} | {cpu / gigabytes:.1f} | {wall / floor_seconds:.2f} | {ratio} |")
         if peer:
-            lines.append(f"| {fmt} | Python peer | {peer_wall:.1f} | {rows / peer_wall:,.0f} | {megabytes / peer_wall:.0f} | "
+            lines.append(f"| {fmt} | Python peer | {shown(peer['walls'][fmt])} | {rows / peer_wall:,.0f} | {megabytes / peer_wall:.0f} | "
                          f"{peer['peak_rss_mb']:.0f}¹ | | | | {peer_wall / floor_seconds:.2f} | |")
     lines += ["", f"Parse + map on one core (`parse-map-bench`, {parsed['bytes'] / 1e6:.0f} MB of saved objects answers, "
               f"{parsed['rows']:,} rows): {parsed['mb_per_s']:.0f} MB/s"
               + (f"; {args.compare_label}: {compared_parse['mb_per_s']:.0f} MB/s." if compared_parse else ".")]
     if peer and "hdf5" in formats:
         lines += [f"HDF5 writer alone: h5py {peer['write_seconds']['hdf5']:.1f} s (gzip 4 + shuffle, h5py's default level; fink-export's is 1); "
-                  f"fink-export's whole HDF5 export: {results['hdf5']['ours'][0]:.1f} s."]
+                  f"fink-export's whole HDF5 export: {statistics.median(run[0] for run in results['hdf5']['ours']):.1f} s."]
     if writers_alone:
         lines += [f"Parquet writer alone on the same {writers_alone['rows']:,} rows (saved answers, zstd 1): pyarrow's "
                   f"`to_parquet` {writers_alone['pyarrow']:.2f} s; fink-export's Parquet sink {writers_alone['ours']:.2f} s."]
