@@ -280,8 +280,9 @@ def main():
     megabytes = nbytes / 1e6
     lines = [f"Scale: {alerts:,} alerts in {objects} objects, {megabytes:,.0f} MB of API JSON, batch size {args.batch_size}, "
              f"{args.concurrency} requests in flight (fink-export{' ' + args.fink_export_args if args.fink_export_args else ''}). Floor (requests, fetch and discard): {floor_seconds:.1f} s "
-             f"({megabytes / floor_seconds:.0f} MB/s). Every figure is the median of {repeat} run{'s' if repeat > 1 else ''} "
-             f"(peak RSS: the largest){'; the wall column gives their range' if repeat > 1 else ''}.", ""]
+             f"({megabytes / floor_seconds:.0f} MB/s). "
+             + (f"Every figure is the median of {repeat} runs (peak RSS: the largest); the wall column gives their range."
+                if repeat > 1 else "One run of each tool."), ""]
     # The targets' three figures per format: time against the floor, against the peer, and CPU
     # (user + system) per GB of API JSON, with the system's share apart (the kernel's copies,
     # page faults and writes).
