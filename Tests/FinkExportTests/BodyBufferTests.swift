@@ -18,7 +18,7 @@ struct BodyBufferTests {
     @Test("small and large buffers start on a page, large ones on 2 MiB, with at least the capacity asked",
           arguments: [1, 4095, 65536, 2 << 20 - 1, 2 << 20, 5 << 20 + 3])
     func alignment(capacity: Int) throws {
-        let buffer = try #require(BodyBuffer(capacity: capacity))
+        let buffer = try #require(BodyBuffer(capacity: capacity, pool: BodyMappingPool()))
         #expect(buffer.capacity >= capacity)
         #expect(Int(bitPattern: buffer.start) % BodyBuffer.page == 0)
         if capacity >= BodyBuffer.hugePage { #expect(Int(bitPattern: buffer.start) % BodyBuffer.hugePage == 0) }
@@ -28,7 +28,7 @@ struct BodyBufferTests {
 
     @Test("growing keeps the bytes received so far, across the change from malloc to a mapping")
     func growKeepsBytes() throws {
-        let buffer = try #require(BodyBuffer(capacity: 100_000))
+        let buffer = try #require(BodyBuffer(capacity: 100_000, pool: BodyMappingPool()))
         Self.fill(buffer, count: 100_000, seed: 3)
         #expect(buffer.grow(to: 3 << 20, keeping: 100_000))
         #expect(buffer.capacity >= 3 << 20)
@@ -42,7 +42,7 @@ struct BodyBufferTests {
     func handedOverOutlivesBuffer() throws {
         var data: Data?
         do {
-            let buffer = try #require(BodyBuffer(capacity: 4 << 20))
+            let buffer = try #require(BodyBuffer(capacity: 4 << 20, pool: BodyMappingPool()))
             Self.fill(buffer, count: 4 << 20, seed: 11)
             data = buffer.take(count: 4 << 20)
         }

@@ -27,6 +27,26 @@ struct CurlTransportTests {
         #expect(response.headers["content-length"] == String(expected.body.count))
     }
 
+    @Test("answers received one after another arrive whole, whether earlier ones are still held or their memory is reused")
+    func successiveLargeAnswers() async throws {
+        let harness = try StandinHarness(objects: 8, maxAlerts: 2000)
+        let ids = harness.dataset.objects.map(\.id)
+        let requests = [ids, Array(ids.reversed()), Array(ids[1...])].map {
+            Self.objectsRequest(harness.baseURL, ids: $0)
+        }
+        let expected = requests.map { harness.api.respond(to: $0).body }
+        // Large enough for mappings of their own, of different lengths.
+        #expect(expected.allSatisfy { $0.count > 2 << 20 })
+        let transport = CurlTransport()
+        var held: [Data] = []
+        for request in requests { held.append(try await transport.send(request).body) }
+        #expect(held == expected)
+        held = []
+        for (request, body) in zip(requests, expected) {
+            #expect(try await transport.send(request).body == body)
+        }
+    }
+
     @Test("an HTTP error status is an answer, not a transport failure")
     func errorStatus() async throws {
         let harness = try StandinHarness(faults: FaultPlan(serverErrors: 1))

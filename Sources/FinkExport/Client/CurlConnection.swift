@@ -33,13 +33,14 @@ final class CurlConnection {
         curl_easy_cleanup(easy)
     }
 
-    /// Sends `request` and waits for its whole response, on the calling thread.
+    /// Sends `request` and waits for its whole response, on the calling thread; a large body
+    /// goes into memory from `bodies`.
     ///
     /// Throws ``TransportError`` when no complete response arrived, `CancellationError` once
     /// `cancellation` is raised. The timeout counts from the start and again from each byte
     /// received, as URLSession's does: a slow but steady answer is not cut off.
-    func perform(_ request: HTTPRequest, cancellation: CancellationFlag) throws -> HTTPResponse {
-        let exchange = CurlExchange()
+    func perform(_ request: HTTPRequest, bodies: BodyMappingPool, cancellation: CancellationFlag) throws -> HTTPResponse {
+        let exchange = CurlExchange(bodies: bodies)
         // libcurl holds pointers into the exchange (callback context, error buffer) until the
         // handle leaves the multi handle, in the deferred removal below.
         return try withExtendedLifetime(exchange) {

@@ -18,11 +18,14 @@ final class CurlExchange {
     let errorText: UnsafeMutablePointer<CChar>
 
     private var body: BodyBuffer?
+    /// Where a large body's memory comes from.
+    private let bodies: BodyMappingPool
     // Announced lengths above this are not trusted for the first allocation; the body then grows.
     private static let largestReservation = 1 << 30
     private static let smallestBuffer = 1 << 16
 
-    init() {
+    init(bodies: BodyMappingPool) {
+        self.bodies = bodies
         errorText = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
@@ -55,7 +58,7 @@ final class CurlExchange {
             if let body {
                 allocationFailed = !body.grow(to: wanted, keeping: receivedLength)
             } else {
-                body = BodyBuffer(capacity: wanted)
+                body = BodyBuffer(capacity: wanted, pool: bodies)
                 allocationFailed = body == nil
             }
             if allocationFailed { return 0 }

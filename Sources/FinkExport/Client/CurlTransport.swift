@@ -12,6 +12,8 @@ import Foundation
 /// announced length.
 public final class CurlTransport: Transport {
     private let pool = ConnectionPool()
+    /// The memory of large bodies, reused from answer to answer.
+    private let bodies = BodyMappingPool()
 
     /// Creates a transport with its own connections.
     public init() {}
@@ -19,14 +21,14 @@ public final class CurlTransport: Transport {
     /// Sends `request` over the network.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let cancellation = CancellationFlag()
-        let pool = self.pool
+        let (pool, bodies) = (self.pool, self.bodies)
         let response = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 Thread.detachNewThread {
                     continuation.resume(with: Result {
                         let connection = try pool.take()
                         defer { pool.giveBack(connection) }
-                        return try connection.perform(request, cancellation: cancellation)
+                        return try connection.perform(request, bodies: bodies, cancellation: cancellation)
                     })
                 }
             }
