@@ -1,30 +1,37 @@
 import Foundation
 
-/// The mappings that large bodies are received into, kept after a body is released so the
-/// next bodies of about its size reuse memory already faulted in.
+/// The memory that large bodies are received into, kept after a body is released so that the
+/// next bodies reuse pages already faulted in.
 ///
-/// A fresh mapping costs the kernel a fault and zeroing per huge page, and on a virtual machine
-/// that hands freed memory back to its host (free page reporting) much more: here, 512 MB that
-/// had been freed a second earlier took 0.75–1.3 s to fault in again, against 0.06 s for memory
-/// still in use. Every objects answer is a new body, so without reuse an export faults in as
-/// much fresh memory as the API sends it.
+/// A fresh page costs the kernel a fault and zeroing, and on a virtual machine that hands freed
+/// memory back to its host (free page reporting) much more: here, 512 MB freed a second earlier
+/// took 0.75–1.3 s to fault in again, against 0.06 s for memory still in use. Every objects
+/// answer is a new body, so without reuse an export faults in as much fresh memory as the API
+/// sends it.
 ///
-/// What is kept stays bounded by what the export needed anyway: a mapping is reused only for a
-/// body of at least half its length, at most ``keptLimit`` are kept, and before a new mapping
-/// is made, kept ones are released until the mappings in use, those kept and the new one
-/// together hold no more bytes than the most ever in use at once.
+/// Each mapping is a reservation of address space (``reservedSpan``, no memory) of which only
+/// the first `length` bytes are readable and writable: a kept mapping grows in place for a
+/// larger body, so only the growth is fresh, and is cut down (its tail given back) for a body
+/// of less than half its length, so a body holds at most twice its size. At most
+/// ``keptLimit`` are kept, and kept ones are given back before the mappings in use and those
+/// kept together would hold more bytes than the most ever in use at once.
 ///
 /// Safe from any thread: bodies are received on the transport's threads and released wherever
 /// their `Data` goes.
 final class BodyMappingPool: @unchecked Sendable {
-    /// One anonymous mapping, starting on a 2 MiB boundary.
+    /// One mapping: `length` usable bytes from `start` (on a 2 MiB boundary), in a reservation of
+    /// `reserved` bytes.
     struct Mapping {
         let start: UnsafeMutableRawPointer
         let length: Int
+        let reserved: Int
     }
 
     /// How many released mappings are kept at most.
     static let keptLimit = 4
+    /// The address space reserved for each mapping: room to grow for any body the transport
+    /// receives in one piece (an announced length up to 1 GiB); a larger body reserves its own.
+    static let reservedSpan = 1 << 30
     static let hugePage = 2 << 20
     static let page = 4096
 
@@ -34,11 +41,10 @@ final class BodyMappingPool: @unchecked Sendable {
     private var keptBytes = 0
     private var bytesInUse = 0
     private var mostBytesInUse = 0
-
-    /// Gives a mapping back to the system; replaceable so that tests can see which go.
+    /// Gives a reservation back to the system; replaceable so that tests can see which go.
     private let unmap: @Sendable (Mapping) -> Void
 
-    init(unmap: @escaping @Sendable (Mapping) -> Void = { munmap($0.start, $0.length) }) {
+    init(unmap: @escaping @Sendable (Mapping) -> Void = { munmap($0.start, $0.reserved) }) {
         self.unmap = unmap
     }
 
@@ -46,39 +52,38 @@ final class BodyMappingPool: @unchecked Sendable {
         kept.forEach(unmap)
     }
 
-    /// A mapping of at least `length` bytes: a kept one if one fits, else a new one (nil when
-    /// the system has no memory for it).
+    /// A mapping of at least `length` bytes: a kept one, grown or cut to fit, else a new one
+    /// (nil when the system has no memory for it).
     func take(atLeast length: Int) -> Mapping? {
-        let length = (length + Self.page - 1) / Self.page * Self.page
+        let length = Self.roundUp(length, to: Self.page)
         var released: [Mapping] = []
-        // Unmapped outside the lock: other threads release bodies meanwhile.
+        // Given back outside the lock: other threads release bodies meanwhile.
         defer { released.forEach(unmap) }
-        let reused: Mapping? = lock.withLock {
-            let fitting = kept.indices.filter { kept[$0].length >= length && kept[$0].length / 2 <= length }
-            if let best = fitting.min(by: { kept[$0].length < kept[$1].length }) {
-                let mapping = kept.remove(at: best)
-                keptBytes -= mapping.length
-                bytesInUse += mapping.length
-                mostBytesInUse = max(mostBytesInUse, bytesInUse)
-                return mapping
-            }
+        let chosen: Mapping? = lock.withLock {
+            // The smallest that is long enough, else the longest to grow (if it has the room).
+            let fitting = kept.indices.filter { kept[$0].length >= length }
+            let growable = kept.indices.filter { kept[$0].reserved >= length }
+            let index = fitting.min { kept[$0].length < kept[$1].length } ?? growable.max { kept[$0].length < kept[$1].length }
+            let reused = index.map { kept.remove(at: $0) }
+            keptBytes -= reused?.length ?? 0
+            bytesInUse += Self.fittedLength(of: reused, for: length)
             // Largest first: the fewest mappings given up to make room.
             while let largest = kept.indices.max(by: { kept[$0].length < kept[$1].length }),
-                  bytesInUse + keptBytes + length > mostBytesInUse {
+                  bytesInUse + keptBytes > max(mostBytesInUse, bytesInUse) {
                 let mapping = kept.remove(at: largest)
                 keptBytes -= mapping.length
                 released.append(mapping)
             }
-            bytesInUse += length
             mostBytesInUse = max(mostBytesInUse, bytesInUse)
+            return reused
+        }
+        let fitted = chosen.flatMap { Self.fit($0, to: length) } ?? (chosen == nil ? Self.map(length) : nil)
+        guard let fitted else {
+            if let chosen { released.append(chosen) }
+            lock.withLock { bytesInUse -= Self.fittedLength(of: chosen, for: length) }
             return nil
         }
-        if let reused { return reused }
-        guard let mapping = Self.map(length) else {
-            lock.withLock { bytesInUse -= length }
-            return nil
-        }
-        return mapping
+        return fitted
     }
 
     /// Takes back a mapping from ``take(atLeast:)`` once its body is no longer used.
@@ -95,21 +100,61 @@ final class BodyMappingPool: @unchecked Sendable {
         if let oldest { unmap(oldest) }
     }
 
-    /// A new mapping of `length` bytes (whole pages) on a 2 MiB boundary, with transparent huge
-    /// pages advised for its whole 2 MiB pieces (one fault per 2 MiB where the kernel has them,
-    /// ordinary pages where it does not); its ragged end keeps ordinary pages, so it holds no
-    /// more than a page beyond `length` (a huge page there would hold a megabyte more on average).
+    /// The usable length a kept mapping (or a new one, when nil) gets for a body of `length`.
+    private static func fittedLength(of mapping: Mapping?, for length: Int) -> Int {
+        guard let mapping else { return length }
+        if mapping.length < length { return length }
+        // Cut to whole huge pages, so the ones it keeps stay whole.
+        if mapping.length / 2 > length { return roundUp(length, to: hugePage) }
+        return mapping.length
+    }
+
+    /// `mapping` grown or cut to ``fittedLength(of:for:)``; nil when the system refuses.
+    private static func fit(_ mapping: Mapping, to length: Int) -> Mapping? {
+        let fitted = fittedLength(of: mapping, for: length)
+        if fitted > mapping.length {
+            guard mprotect(mapping.start + mapping.length, fitted - mapping.length, PROT_READ | PROT_WRITE) == 0 else { return nil }
+        } else if fitted < mapping.length {
+            // The tail's pages are given back, then made inaccessible like the rest of the reservation.
+            _ = madvise(mapping.start + fitted, mapping.length - fitted, MADV_DONTNEED)
+            _ = mprotect(mapping.start + fitted, mapping.length - fitted, PROT_NONE)
+        }
+        return Mapping(start: mapping.start, length: fitted, reserved: mapping.reserved)
+    }
+
+    /// A new reservation on a 2 MiB boundary, with transparent huge pages advised for all of it
+    /// (one fault per 2 MiB where the kernel has them, ordinary pages where it does not), of which
+    /// the first `length` bytes are made usable: its ragged end keeps ordinary pages, since a huge
+    /// page cannot straddle the usable part's end, so it holds no more than a page beyond `length`.
     private static func map(_ length: Int) -> Mapping? {
-        // Mapped one huge page longer, then trimmed to start on a 2 MiB boundary.
-        let reserved = length + hugePage
-        guard let mapped = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+        // Where address space is limited (`ulimit -v`), a reservation of just the body's length.
+        for reserved in [roundUp(max(length, reservedSpan), to: hugePage), roundUp(length, to: hugePage)] {
+            if let mapping = reserve(reserved, usable: length) { return mapping }
+        }
+        return nil
+    }
+
+    private static func reserve(_ reserved: Int, usable length: Int) -> Mapping? {
+        // One huge page longer, then trimmed to start on a 2 MiB boundary. Reserved address
+        // space holds no memory and counts against no commit limit until made usable.
+        let span = reserved + hugePage
+        guard let mapped = mmap(nil, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
               mapped != MAP_FAILED else { return nil }
         let lead = (hugePage - Int(bitPattern: mapped) % hugePage) % hugePage
         if lead > 0 { munmap(mapped, lead) }
-        let tail = reserved - lead - length
-        if tail > 0 { munmap(mapped + lead + length, tail) }
+        let tail = span - lead - reserved
+        if tail > 0 { munmap(mapped + lead + reserved, tail) }
+        let start = mapped + lead
         // Advice only: where huge pages are off, the mapping works with ordinary pages.
-        _ = madvise(mapped + lead, length / hugePage * hugePage, MADV_HUGEPAGE)
-        return Mapping(start: mapped + lead, length: length)
+        _ = madvise(start, reserved, MADV_HUGEPAGE)
+        guard mprotect(start, length, PROT_READ | PROT_WRITE) == 0 else {
+            munmap(start, reserved)
+            return nil
+        }
+        return Mapping(start: start, length: length, reserved: reserved)
+    }
+
+    private static func roundUp(_ value: Int, to unit: Int) -> Int {
+        (value + unit - 1) / unit * unit
     }
 }
