@@ -58,16 +58,19 @@ struct BodyMappingPoolTests {
         pool.release(large)
     }
 
-    @Test("a kept mapping is cut down to whole huge pages for a body under half its length")
-    func cutForSmallBody() throws {
+    @Test("a kept mapping is cut down to a smaller body's whole huge pages")
+    func cutForSmallerBody() throws {
         let unmapped = Unmapped()
         let pool = unmapped.pool()
         let large = try #require(pool.take(atLeast: 16 * Self.mebibyte))
         pool.release(large)
+        let smaller = try #require(pool.take(atLeast: 13 * Self.mebibyte + 1))
+        #expect(smaller.start == large.start)
+        #expect(smaller.length == 14 * Self.mebibyte)
+        pool.release(smaller)
         let small = try #require(pool.take(atLeast: 3 * Self.mebibyte))
-        #expect(small.start == large.start)
-        #expect(small.length == 4 * Self.mebibyte)
-        // Not cut for a body of at least half its length.
+        #expect(small.start == large.start && small.length == 4 * Self.mebibyte)
+        // Already whole huge pages of a body just over 2 MiB: not cut further.
         pool.release(small)
         let same = try #require(pool.take(atLeast: 2 * Self.mebibyte + 1))
         #expect(same.start == large.start && same.length == 4 * Self.mebibyte)

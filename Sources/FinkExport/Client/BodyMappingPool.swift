@@ -11,8 +11,8 @@ import Foundation
 ///
 /// Each mapping is a reservation of address space (``reservedSpan``, no memory) of which only
 /// the first `length` bytes are readable and writable: a kept mapping grows in place for a
-/// larger body, so only the growth is fresh, and is cut down (its tail given back) for a body
-/// of less than half its length, so a body holds at most twice its size. At most
+/// larger body, so only the growth is fresh, and is cut down to a smaller body's whole huge
+/// pages (its tail given back), so bodies hold what they would without the pool. At most
 /// ``keptLimit`` are kept, and kept ones are given back before the mappings in use and those
 /// kept together would hold more bytes than the most ever in use at once.
 ///
@@ -100,13 +100,13 @@ final class BodyMappingPool: @unchecked Sendable {
         if let oldest { unmap(oldest) }
     }
 
-    /// The usable length a kept mapping (or a new one, when nil) gets for a body of `length`.
+    /// The usable length a kept mapping (or a new one, when nil) gets for a body of `length`:
+    /// grown to it, or cut to its whole huge pages (so that those kept stay whole), so a body
+    /// holds less than a huge page beyond its length, as a new mapping would.
     private static func fittedLength(of mapping: Mapping?, for length: Int) -> Int {
         guard let mapping else { return length }
         if mapping.length < length { return length }
-        // Cut to whole huge pages, so the ones it keeps stay whole.
-        if mapping.length / 2 > length { return roundUp(length, to: hugePage) }
-        return mapping.length
+        return min(mapping.length, roundUp(length, to: hugePage))
     }
 
     /// `mapping` grown or cut to ``fittedLength(of:for:)``; nil when the system refuses.
