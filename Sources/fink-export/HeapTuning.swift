@@ -13,14 +13,11 @@ import CMalloc
 /// reuse the heap's memory instead of a fresh mapping each, whose pages the kernel must fault in
 /// and zero, and a virtual machine that gave them back to its host must supply again. At 100k
 /// alerts that was 72 MB of fresh mappings per Parquet export (256 KiB threshold) against none.
-/// For the same reason the heap keeps up to 64 MiB free at its top rather than 1 MiB: the
-/// batches of one answer, freed once written, are about the size of the next answer's, and
-/// trimmed they were 167 MB per export given back and faulted in again.
 enum HeapTuning {
     static func returnLargeBuffersToTheSystem() {
         #if canImport(Glibc)
         _ = mallopt(M_MMAP_THRESHOLD, 4 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 20)
         #endif
     }
 }
