@@ -92,7 +92,7 @@ struct BodyMappingPoolTests {
         #expect(unmapped.all.count == 1 && unmapped.all[0] != c.start)
         let d = try #require(pool.take(atLeast: 7 * Self.mebibyte))
         #expect(d.start != c.start)
-        // Both in use (19 MiB, the most now), then kept: a body of 7 MiB takes the 7 MiB one.
+        // Both in use (19 MiB, the most now), then kept: a body of 6 MiB takes the 7 MiB one.
         pool.release(c)
         pool.release(d)
         let e = try #require(pool.take(atLeast: 6 * Self.mebibyte))
