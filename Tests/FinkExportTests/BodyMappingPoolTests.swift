@@ -12,8 +12,8 @@ struct BodyMappingPoolTests {
         private var starts: [UnsafeMutableRawPointer] = []
         var all: [UnsafeMutableRawPointer] { lock.withLock { starts } }
 
-        func pool() -> BodyMappingPool {
-            BodyMappingPool { [self] mapping in
+        func pool(reservedSpan: Int = BodyMappingPool.defaultReservedSpan) -> BodyMappingPool {
+            BodyMappingPool(reservedSpan: reservedSpan) { [self] mapping in
                 lock.withLock { starts.append(mapping.start) }
                 munmap(mapping.start, mapping.length)
             }
@@ -115,6 +115,23 @@ struct BodyMappingPoolTests {
         }
         #expect(Set(unmapped.all) == Set(starts))
         #expect(unmapped.all.count == 5)
+    }
+
+    @Test("where the address space cannot hold the reservation (ulimit -v), a mapping reserves its body's length")
+    func reservationRefused() throws {
+        let unmapped = Unmapped()
+        // More address space than any machine has: the reservation is refused as under a limit.
+        let pool = unmapped.pool(reservedSpan: 1 << 60)
+        let small = try #require(pool.take(atLeast: 4 * Self.mebibyte))
+        #expect(small.reserved == 4 * Self.mebibyte && small.length == 4 * Self.mebibyte)
+        small.start.initializeMemory(as: UInt8.self, repeating: 0x3C, count: small.length)
+        pool.release(small)
+        // No room to grow it: a new mapping, and the kept one given up (4 + 10 > the 10 in use).
+        let large = try #require(pool.take(atLeast: 10 * Self.mebibyte))
+        #expect(large.start != small.start && large.reserved == 10 * Self.mebibyte)
+        #expect(unmapped.all == [small.start])
+        large.start.initializeMemory(as: UInt8.self, repeating: 0xC3, count: large.length)
+        pool.release(large)
     }
 
     @Test("a mapping starts on 2 MiB and holds whole pages of at least the length asked",

@@ -9,7 +9,7 @@ import Foundation
 /// answer is a new body, so without reuse an export faults in as much fresh memory as the API
 /// sends it.
 ///
-/// Each mapping is a reservation of address space (``reservedSpan``, no memory) of which only
+/// Each mapping is a reservation of address space (``defaultReservedSpan``, no memory) of which only
 /// the first `length` bytes are readable and writable: a kept mapping grows in place for a
 /// larger body, so only the growth is fresh, and is cut down to a smaller body's whole huge
 /// pages (its tail given back), so bodies hold what they would without the pool. At most
@@ -29,9 +29,10 @@ final class BodyMappingPool: @unchecked Sendable {
 
     /// How many released mappings are kept at most.
     static let keptLimit = 4
-    /// The address space reserved for each mapping: room to grow for any body the transport
-    /// receives in one piece (an announced length up to 1 GiB); a larger body reserves its own.
-    static let reservedSpan = 1 << 30
+    /// The address space reserved for each mapping by default: room to grow for any body the
+    /// transport receives in one piece (an announced length up to 1 GiB); a larger body reserves
+    /// its own length.
+    static let defaultReservedSpan = 1 << 30
     static let hugePage = 2 << 20
     static let page = 4096
 
@@ -41,10 +42,14 @@ final class BodyMappingPool: @unchecked Sendable {
     private var keptBytes = 0
     private var bytesInUse = 0
     private var mostBytesInUse = 0
+    /// The address space each mapping reserves.
+    private let reservedSpan: Int
     /// Gives a reservation back to the system; replaceable so that tests can see which go.
     private let unmap: @Sendable (Mapping) -> Void
 
-    init(unmap: @escaping @Sendable (Mapping) -> Void = { munmap($0.start, $0.reserved) }) {
+    init(reservedSpan: Int = BodyMappingPool.defaultReservedSpan,
+         unmap: @escaping @Sendable (Mapping) -> Void = { munmap($0.start, $0.reserved) }) {
+        self.reservedSpan = reservedSpan
         self.unmap = unmap
     }
 
@@ -77,7 +82,7 @@ final class BodyMappingPool: @unchecked Sendable {
             mostBytesInUse = max(mostBytesInUse, bytesInUse)
             return reused
         }
-        let fitted = chosen.flatMap { Self.fit($0, to: length) } ?? (chosen == nil ? Self.map(length) : nil)
+        let fitted = chosen.flatMap { Self.fit($0, to: length) } ?? (chosen == nil ? Self.map(length, reservedSpan: reservedSpan) : nil)
         guard let fitted else {
             if let chosen { released.append(chosen) }
             lock.withLock { bytesInUse -= Self.fittedLength(of: chosen, for: length) }
@@ -126,8 +131,9 @@ final class BodyMappingPool: @unchecked Sendable {
     /// (one fault per 2 MiB where the kernel has them, ordinary pages where it does not), of which
     /// the first `length` bytes are made usable: its ragged end keeps ordinary pages, since a huge
     /// page cannot straddle the usable part's end, so it holds no more than a page beyond `length`.
-    private static func map(_ length: Int) -> Mapping? {
-        // Where address space is limited (`ulimit -v`), a reservation of just the body's length.
+    private static func map(_ length: Int, reservedSpan: Int) -> Mapping? {
+        // Where address space is limited (`ulimit -v`, as batch schedulers often set), a
+        // reservation of just the body's length.
         for reserved in [roundUp(max(length, reservedSpan), to: hugePage), roundUp(length, to: hugePage)] {
             if let mapping = reserve(reserved, usable: length) { return mapping }
         }
