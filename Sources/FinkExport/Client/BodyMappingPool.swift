@@ -4,13 +4,13 @@ import Foundation
 /// next bodies reuse pages already faulted in.
 ///
 /// A fresh page costs the kernel a fault and zeroing, and on a virtual machine that hands freed
-/// memory back to its host (free page reporting) much more: here, 512 MB freed a second earlier
-/// took 0.75–1.3 s to fault in again, against 0.06 s for memory still in use. Every objects
-/// answer is a new body, so without reuse an export faults in as much fresh memory as the API
-/// sends it.
+/// memory back to its host (free page reporting) much more: here, 512 MB freed ten seconds
+/// earlier took 1.3 s to fault in again, 256 MB freed two seconds earlier 0.2–0.35 s, against
+/// 0.03–0.06 s for memory freed and faulted in again at once. Every objects answer is a new
+/// body, so without reuse an export faults in as much fresh memory as the API sends it.
 ///
-/// Each mapping is a reservation of address space (``defaultReservedSpan``, no memory) of which only
-/// the first `length` bytes are readable and writable: a kept mapping grows in place for a
+/// Each mapping is a reservation of address space (``defaultReservedSpan``, no memory) of which
+/// only the first `length` bytes are readable and writable: a kept mapping grows in place for a
 /// larger body, so only the growth is fresh, and is cut down to a smaller body's whole huge
 /// pages (its tail given back), so bodies hold what they would without the pool. At most
 /// ``keptLimit`` are kept, and kept ones are given back before the mappings in use and those
