@@ -39,7 +39,6 @@ final class BodyMappingPool: @unchecked Sendable {
     private let lock = NSLock()
     /// Released mappings, oldest first.
     private var kept: [Mapping] = []
-    private var keptBytes = 0
     private var bytesInUse = 0
     private var mostBytesInUse = 0
     /// The address space each mapping reserves.
@@ -64,31 +63,29 @@ final class BodyMappingPool: @unchecked Sendable {
         var released: [Mapping] = []
         // Given back outside the lock: other threads release bodies meanwhile.
         defer { released.forEach(unmap) }
-        let chosen: Mapping? = lock.withLock {
+        let (chosen, usable): (Mapping?, Int) = lock.withLock {
             // The smallest that is long enough, else the longest to grow (if it has the room).
             let fitting = kept.indices.filter { kept[$0].length >= length }
             let growable = kept.indices.filter { kept[$0].reserved >= length }
             let index = fitting.min { kept[$0].length < kept[$1].length } ?? growable.max { kept[$0].length < kept[$1].length }
             let reused = index.map { kept.remove(at: $0) }
-            keptBytes -= reused?.length ?? 0
-            bytesInUse += Self.fittedLength(of: reused, for: length)
-            // Largest first: the fewest mappings given up to make room.
-            while let largest = kept.indices.max(by: { kept[$0].length < kept[$1].length }),
-                  bytesInUse + keptBytes > max(mostBytesInUse, bytesInUse) {
-                let mapping = kept.remove(at: largest)
-                keptBytes -= mapping.length
-                released.append(mapping)
-            }
+            let usable = Self.usableLength(of: reused, for: length)
+            bytesInUse += usable
             mostBytesInUse = max(mostBytesInUse, bytesInUse)
-            return reused
+            // Largest first: the fewest mappings given up to make room.
+            while bytesInUse + keptBytes > mostBytesInUse,
+                  let largest = kept.indices.max(by: { kept[$0].length < kept[$1].length }) {
+                released.append(kept.remove(at: largest))
+            }
+            return (reused, usable)
         }
-        let fitted = chosen.flatMap { Self.fit($0, to: length) } ?? (chosen == nil ? Self.map(length, reservedSpan: reservedSpan) : nil)
-        guard let fitted else {
+        let mapping = if let chosen { Self.resize(chosen, to: usable) } else { Self.map(usable, reservedSpan: reservedSpan) }
+        guard let mapping else {
             if let chosen { released.append(chosen) }
-            lock.withLock { bytesInUse -= Self.fittedLength(of: chosen, for: length) }
+            lock.withLock { bytesInUse -= usable }
             return nil
         }
-        return fitted
+        return mapping
     }
 
     /// Takes back a mapping from ``take(atLeast:)`` once its body is no longer used.
@@ -96,35 +93,34 @@ final class BodyMappingPool: @unchecked Sendable {
         let oldest: Mapping? = lock.withLock {
             bytesInUse -= mapping.length
             kept.append(mapping)
-            keptBytes += mapping.length
-            guard kept.count > Self.keptLimit else { return nil }
-            let oldest = kept.removeFirst()
-            keptBytes -= oldest.length
-            return oldest
+            return kept.count > Self.keptLimit ? kept.removeFirst() : nil
         }
         if let oldest { unmap(oldest) }
     }
 
+    /// The bytes the kept mappings hold (the lock held).
+    private var keptBytes: Int { kept.reduce(0) { $0 + $1.length } }
+
     /// The usable length a kept mapping (or a new one, when nil) gets for a body of `length`:
     /// grown to it, or cut to its whole huge pages (so that those kept stay whole), so a body
     /// holds less than a huge page beyond its length, as a new mapping would.
-    private static func fittedLength(of mapping: Mapping?, for length: Int) -> Int {
+    private static func usableLength(of mapping: Mapping?, for length: Int) -> Int {
         guard let mapping else { return length }
         if mapping.length < length { return length }
         return min(mapping.length, roundUp(length, to: hugePage))
     }
 
-    /// `mapping` grown or cut to ``fittedLength(of:for:)``; nil when the system refuses.
-    private static func fit(_ mapping: Mapping, to length: Int) -> Mapping? {
-        let fitted = fittedLength(of: mapping, for: length)
-        if fitted > mapping.length {
-            guard mprotect(mapping.start + mapping.length, fitted - mapping.length, PROT_READ | PROT_WRITE) == 0 else { return nil }
-        } else if fitted < mapping.length {
+    /// `mapping` grown or cut to `usable` bytes (from ``usableLength(of:for:)``); nil when the
+    /// system refuses.
+    private static func resize(_ mapping: Mapping, to usable: Int) -> Mapping? {
+        if usable > mapping.length {
+            guard mprotect(mapping.start + mapping.length, usable - mapping.length, PROT_READ | PROT_WRITE) == 0 else { return nil }
+        } else if usable < mapping.length {
             // The tail's pages are given back, then made inaccessible like the rest of the reservation.
-            _ = madvise(mapping.start + fitted, mapping.length - fitted, MADV_DONTNEED)
-            _ = mprotect(mapping.start + fitted, mapping.length - fitted, PROT_NONE)
+            _ = madvise(mapping.start + usable, mapping.length - usable, MADV_DONTNEED)
+            _ = mprotect(mapping.start + usable, mapping.length - usable, PROT_NONE)
         }
-        return Mapping(start: mapping.start, length: fitted, reserved: mapping.reserved)
+        return Mapping(start: mapping.start, length: usable, reserved: mapping.reserved)
     }
 
     /// A new reservation on a 2 MiB boundary, with transparent huge pages advised for all of it
