@@ -10,7 +10,7 @@ public final class LoopbackServer: @unchecked Sendable {
     private let host: String
     private let requestedPort: UInt16
     private let faults: FaultPlan
-    private let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    private let handler: @Sendable (HTTPRequest) -> ServedResponse
     private var listener: Int32 = -1
     private let lock = NSLock()
     private var requests: UInt64 = 0
@@ -19,13 +19,19 @@ public final class LoopbackServer: @unchecked Sendable {
     /// The port bound, once started.
     public private(set) var port: UInt16 = 0
 
-    /// Creates a server; port 0 picks a free one.
+    /// Creates a server whose handler may answer with files; port 0 picks a free one.
     public init(host: String = "127.0.0.1", port: UInt16 = 0, faults: FaultPlan = FaultPlan(),
-                handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+                serving handler: @escaping @Sendable (HTTPRequest) -> ServedResponse) {
         self.host = host
         self.requestedPort = port
         self.faults = faults
         self.handler = handler
+    }
+
+    /// Creates a server whose handler answers from memory; port 0 picks a free one.
+    public convenience init(host: String = "127.0.0.1", port: UInt16 = 0, faults: FaultPlan = FaultPlan(),
+                            handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+        self.init(host: host, port: port, faults: faults, serving: { ServedResponse(handler($0)) })
     }
 
     /// Binds, listens and starts accepting; returns the bound port.
@@ -95,14 +101,15 @@ public final class LoopbackServer: @unchecked Sendable {
         guard let request = readRequest(connection) else { return }
         let (fault, slow) = faults.decide(request: index)
         if slow { Thread.sleep(forTimeInterval: faults.slowSeconds) }
-        var response: HTTPResponse
+        let response: ServedResponse
         switch fault {
         case .drop:
             return
         case .serverError(let retryAfter):
-            response = HTTPResponse(status: 503, headers: ["Content-Type": "text/html; charset=utf-8"],
+            var page = HTTPResponse(status: 503, headers: ["Content-Type": "text/html; charset=utf-8"],
                                     body: Data("<html><body><h1>503 Service Unavailable</h1></body></html>".utf8))
-            if retryAfter { response.headers["retry-after"] = "0" }
+            if retryAfter { page.headers["retry-after"] = "0" }
+            response = ServedResponse(page)
         case .none, .cutBody:
             response = handler(request)
         }
@@ -110,13 +117,14 @@ public final class LoopbackServer: @unchecked Sendable {
         for (name, value) in response.headers where name != "content-length" && name != "connection" {
             head += "\(name): \(value)\r\n"
         }
-        head += "Access-Control-Allow-Origin: *\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
+        head += "Access-Control-Allow-Origin: *\r\nContent-Length: \(response.bodyLength)\r\nConnection: close\r\n\r\n"
         guard sendAll(connection, Data(head.utf8)) else { return }
-        if fault == .cutBody {
-            _ = sendAll(connection, response.body.prefix(response.body.count / 2))
-            return
+        // A cut body stops halfway, the promised length unmet.
+        let sent = fault == .cutBody ? response.bodyLength / 2 : response.bodyLength
+        switch response.body {
+        case .memory(let body): _ = sendAll(connection, body.prefix(sent))
+        case .file(let file): _ = file.send(to: connection, count: sent)
         }
-        _ = sendAll(connection, response.body)
     }
 
     private func readRequest(_ connection: Int32) -> HTTPRequest? {

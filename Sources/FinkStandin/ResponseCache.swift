@@ -13,13 +13,16 @@ public struct ResponseCache: Sendable {
         self.directory = directory
     }
 
-    /// The cached answer to `request`, or `respond`'s answer, stored when it is a 200.
-    public func answer(_ request: HTTPRequest, _ respond: (HTTPRequest) -> HTTPResponse) -> HTTPResponse {
+    /// The cached answer to `request` (its file, for the server to send as it is), or
+    /// `respond`'s answer, stored when it is a 200.
+    public func answer(_ request: HTTPRequest, _ respond: (HTTPRequest) -> HTTPResponse) -> ServedResponse {
         let key = Self.key(request)
         let file = directory.appendingPathComponent(key)
-        if let body = try? Data(contentsOf: file, options: .alwaysMapped),
+        // The type is written first and the body renamed into place last, so a body found
+        // here is whole and has its type.
+        if let body = OpenAnswerFile(path: file.path),
            let type = try? String(contentsOf: file.appendingPathExtension("type"), encoding: .utf8) {
-            return HTTPResponse(status: 200, headers: ["Content-Type": type], body: body)
+            return ServedResponse(contentType: type, file: body)
         }
         let response = respond(request)
         if response.status == 200 {
@@ -29,7 +32,7 @@ public struct ResponseCache: Sendable {
                 rename(temporary.path, file.path)
             }
         }
-        return response
+        return ServedResponse(response)
     }
 
     /// FNV-1a over the method, path and arguments in a canonical form, so requests that ask

@@ -93,7 +93,7 @@ struct StandinCommand: ParsableCommand {
                                slowResponses: slowResponses, slowSeconds: slowSeconds, seed: faultSeed)
         let cache = try cacheDir.map { try ResponseCache(directory: URL(fileURLWithPath: $0)) }
         let server = LoopbackServer(host: host == "localhost" ? "127.0.0.1" : host, port: port, faults: faults) { request in
-            guard let cache else { return api.respond(to: request) }
+            guard let cache else { return ServedResponse(api.respond(to: request)) }
             return cache.answer(request) { api.respond(to: $0) }
         }
         let bound = try server.start()
