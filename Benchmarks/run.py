@@ -261,14 +261,24 @@ def main():
             if not args.no_peer:
                 out = work / "peer"
                 out.mkdir()
-                _, peer_rss, stdout, _, _ = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
-                                             "--batch-size", str(args.batch_size), "--out", str(out), "--formats", ",".join(formats)])
-                peers.append({**json.loads(stdout), "peak_rss_mb": peer_rss})
+                peer_wall, peer_rss, stdout, _, _ = timed([sys.executable, str(ROOT / "Benchmarks" / "peer.py"), "--url", url, "--n", str(n),
+                                                     "--batch-size", str(args.batch_size), "--out", str(out), "--formats", ",".join(formats)])
+                peers.append({**json.loads(stdout), "peak_rss_mb": peer_rss, "process_seconds": peer_wall})
                 shutil.rmtree(out)
         peer = None
         if peers:
-            # Per format, the median of the runs' fetch + parse + that writer.
-            peer = {"walls": {fmt: [run["fetch_parse_seconds"] + run["write_seconds"][fmt] for run in peers] for fmt in formats},
+            # Per format, the peer's process timed from outside, as fink-export is (Python's start
+            # and imports, fetch + parse, the writer, the exit), less the other formats' writers:
+            # what a script writing that format alone takes. Beside it, what the process times
+            # inside (fetch + parse + that writer), the figure of the runs before session 20.
+            def alone(run, fmt):
+                return run["process_seconds"] - sum(seconds for other, seconds in run["write_seconds"].items() if other != fmt)
+
+            peer = {"walls": {fmt: [alone(run, fmt) for run in peers] for fmt in formats},
+                    "inside": {fmt: statistics.median(run["fetch_parse_seconds"] + run["write_seconds"][fmt] for run in peers)
+                               for fmt in formats},
+                    "start_seconds": statistics.median(run["process_seconds"] - run["fetch_parse_seconds"] - sum(run["write_seconds"].values())
+                                                       for run in peers),
                     "fetch_parse_seconds": statistics.median(run["fetch_parse_seconds"] for run in peers),
                     "write_seconds": {fmt: statistics.median(run["write_seconds"][fmt] for run in peers) for fmt in formats},
                     "peak_rss_mb": max(run["peak_rss_mb"] for run in peers)}
@@ -321,8 +331,13 @@ def main():
         lines += [f"Parquet writer alone on the same {writers_alone['rows']:,} rows (saved answers, zstd 1): pyarrow's "
                   f"`to_parquet` {writers_alone['pyarrow']:.2f} s; fink-export's Parquet sink {writers_alone['ours']:.2f} s."]
     if peer:
+        ours = {fmt: statistics.median(run[0] for run in results[fmt]["ours"]) for fmt in formats}
         lines += ["", "¹ The peer fetches and parses once and then runs every writer in one process; its peak RSS is that "
-                  f"process's, and its time for a format is fetch + parse ({peer['fetch_parse_seconds']:.1f} s) + that writer."]
+                  "process's, and its time for a format is that process's wall time, taken from outside as fink-export's is, "
+                  "less the other formats' writers: Python's start, imports and exit "
+                  f"({peer['start_seconds']:.1f} s), fetch + parse ({peer['fetch_parse_seconds']:.1f} s) and that writer. "
+                  "Timed inside the process instead (fetch + parse + that writer, as in the runs before session 20): "
+                  + ", ".join(f"{fmt} {peer['inside'][fmt]:.2f} s, {peer['inside'][fmt] / ours[fmt]:.1f}×" for fmt in formats) + "."]
     if counted:
         lines += ["", f"Instructions per row (callgrind, the first {counted['rows']:,} rows ({counted['bytes'] / 1e6:.1f} MB) of the largest "
                   "saved answer and half as many: the cost of one more row, and apart what a step spends once per file; "
