@@ -4,6 +4,7 @@ import FinkStandin
 import Foundation
 import JSONLinesSink
 import SinkConformance
+import Synchronization
 import Testing
 
 @Suite("End to end: real HTTP over loopback against fink-standin", .serialized)
@@ -129,6 +130,40 @@ struct EndToEndTests {
             serverErrors: 0.3, cutBodies: 0.1, droppedConnections: 0.05, slowResponses: 0.1, slowSeconds: 0.05, seed: 7))
         let run = try await Self.export(faulty.client(retries: 12), format: "csv")
         #expect(run.summary.retries > 0)
+        for table in ["anomalies.csv", "objects.csv"] {
+            #expect(try Data(contentsOf: run.directory.path(table)) == Data(contentsOf: reference.directory.path(table)))
+        }
+    }
+
+    /// What a server saw of the objects requests: how many had arrived when the first answer went.
+    final class ObjectsRequestLog: Sendable {
+        let state = Mutex((arrived: 0, arrivedWhenFirstAnswered: 0))
+    }
+
+    @Test("the objects requests after the first go out with it, not once its answer has been read")
+    func objectsRequestsGoOutTogether() async throws {
+        let harness = try StandinHarness(objects: 10, maxAlerts: 120)
+        let reference = try await Self.export(harness.client(), format: "csv")
+        let api = harness.api
+        let log = ObjectsRequestLog()
+        // Each objects answer waits (up to 5 s) for a second objects request: an export that
+        // sends the second only once it has read the first answer gets it after 5 s, alone.
+        let server = LoopbackServer { request in
+            guard request.path.hasSuffix("objects") else { return api.respond(to: request) }
+            log.state.withLock { $0.arrived += 1 }
+            for _ in 0 ..< 500 where log.state.withLock({ $0.arrived }) < 2 { usleep(10_000) }
+            log.state.withLock { state in
+                if state.arrivedWhenFirstAnswered == 0 { state.arrivedWhenFirstAnswered = state.arrived }
+            }
+            return api.respond(to: request)
+        }
+        let port = try server.start()
+        defer { server.stop() }
+        var client = harness.client()
+        client.baseURL = URL(string: "http://127.0.0.1:\(port)")!
+        let run = try await Self.export(client, format: "csv")
+        #expect(run.summary.provenance.objectsRequestCount > 2)
+        #expect(log.state.withLock { $0.arrivedWhenFirstAnswered } >= 2)
         for table in ["anomalies.csv", "objects.csv"] {
             #expect(try Data(contentsOf: run.directory.path(table)) == Data(contentsOf: reference.directory.path(table)))
         }

@@ -22,7 +22,8 @@ extension ExportPipeline {
 
     /// Fetches the objects in batches of ids, several requests in flight, and writes the
     /// objects table in batch order. The first answer fixes the table's columns; the others
-    /// are then read by the tasks that fetch them, in parallel.
+    /// are then read by the tasks that fetch them, in parallel. Their requests go out with the
+    /// first one, not after it has been read: only their parsing waits for the columns.
     func exportObjects(of objectIds: [String], _ fetcher: AnswerFetcher, api: ExportSource.APISource,
                        into writers: WriterSet, meter: ExportMeter,
                        provenance: inout ProvenanceBuilder) async throws -> TableLedger {
@@ -34,32 +35,61 @@ extension ExportPipeline {
         var ledger = TableLedger(table: .objects)
         let assembler = BatchAssembler(table: .objects, mapper: mapper)
         if !batches.isEmpty {
-            provenance.objectsRequest = try await fetcher.objects(0, of: batches) { first in
-                var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
-                try await copy(&reader, to: &ledger, writers: writers, rowLimit: limit)
-                meter.answered(.objects, rows: reader.stats.rows, bytes: first.body.count, objects: batches[0].count)
-                return first.request
-            }
-        }
-        let schema = try assembler.finish()
-        if let plan = assembler.plan, batches.count > 1 {
+            let plan = PendingValue<BatchAssembler.Plan>()
             let parsing = WorkSlots.besideWriter()
-            try await OrderedFetch.run(1 ..< batches.count, concurrency: api.concurrency, byteBudget: api.answerBytesInFlight,
+            try await OrderedFetch.run(0 ..< batches.count, concurrency: api.concurrency, byteBudget: api.answerBytesInFlight,
                                        weight: { $0.bytes }, job: { index in
-                try await fetcher.objects(index, of: batches) { fetched in
-                    try await parsing.run {
+                if index == 0 { return ObjectsAnswer.unread(try await fetcher.objects(0, of: batches) { $0 }) }
+                return ObjectsAnswer.read(try await fetcher.objects(index, of: batches) { fetched in
+                    let plan = try await plan.value()
+                    return try await parsing.run {
                         var reader = try AnswerReader(body: fetched.body, source: .objectsAnswer(index: index, count: batches.count),
                                                       into: BatchAssembler(plan: plan))
                         return ReadAnswer(batches: try reader.readAll(), stats: reader.stats, bytes: fetched.body.count)
                     }
-                }
+                })
             }, deliver: { index, answer in
-                try await copy(answer, to: &ledger, writers: writers, rowLimit: limit)
-                meter.answered(.objects, rows: answer.stats.rows, bytes: answer.bytes, objects: batches[index].count)
+                switch answer {
+                case .unread(let first):
+                    // Read here, its rows going to the writers as they come, so the columns
+                    // are learnt from it and the other answers' tasks wait for them.
+                    let rows: Int
+                    do {
+                        var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
+                        try await copy(&reader, to: &ledger, writers: writers, rowLimit: limit)
+                        rows = reader.stats.rows
+                        try assembler.finish()
+                        await plan.provide(assembler.plan!)
+                    } catch {
+                        await plan.fail(error)
+                        throw error
+                    }
+                    provenance.objectsRequest = first.request
+                    meter.answered(.objects, rows: rows, bytes: first.body.count, objects: batches[0].count)
+                case .read(let answer):
+                    try await copy(answer, to: &ledger, writers: writers, rowLimit: limit)
+                    meter.answered(.objects, rows: answer.stats.rows, bytes: answer.bytes, objects: batches[index].count)
+                }
             })
         }
+        let schema = try assembler.finish()
         try await close(&ledger, schema: schema, writers: writers, rowLimit: limit)
         return ledger
+    }
+}
+
+/// An objects answer as its task hands it over: the first one unread (it is read as it is
+/// written, to learn the columns), the others read into batches by the task that fetched them.
+enum ObjectsAnswer: Sendable {
+    case unread(FetchedBody)
+    case read(ReadAnswer)
+
+    /// The answer's size, for the budget of answers held.
+    var bytes: Int {
+        switch self {
+        case .unread(let fetched): fetched.body.count
+        case .read(let answer): answer.bytes
+        }
     }
 }
 
