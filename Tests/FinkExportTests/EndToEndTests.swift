@@ -169,6 +169,19 @@ struct EndToEndTests {
         }
     }
 
+    @Test("answers of many batches read with the columns the first batch fixed: the same rows as whole-answer batches")
+    func smallBatches() async throws {
+        let harness = try StandinHarness(objects: 10, maxAlerts: 120)
+        let reference = try await Self.export(harness.client(), format: "csv")
+        // Seven rows a batch: the first answer's first batch fixes the columns long before
+        // its end, and the other answers are read from then on.
+        let run = try await Self.export(harness.client(), format: "csv", options: MappingOptions(batchRows: 7))
+        #expect(run.summary.provenance.table("objects")!.rows > 7 * run.summary.provenance.objectsRequestCount)
+        for table in ["anomalies.csv", "objects.csv"] {
+            #expect(try Data(contentsOf: run.directory.path(table)) == Data(contentsOf: reference.directory.path(table)))
+        }
+    }
+
     @Test("when retries run out the error names the request and no output is left")
     func retriesExhausted() async throws {
         let harness = try StandinHarness(objects: 4, maxAlerts: 40, faults: FaultPlan(serverErrors: 1))

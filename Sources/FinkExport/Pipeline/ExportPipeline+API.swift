@@ -52,11 +52,14 @@ extension ExportPipeline {
                 switch answer {
                 case .unread(let first):
                     // Read here, its rows going to the writers as they come, so the columns
-                    // are learnt from it and the other answers' tasks wait for them.
+                    // are learnt from it; the other answers' tasks wait for them, which the
+                    // first batch fixes (a key first seen after it is an error), not the last.
                     let rows: Int
                     do {
                         var reader = try AnswerReader(body: first.body, source: .objectsAnswer(index: 0, count: batches.count), into: assembler)
-                        try await copy(&reader, to: &ledger, writers: writers, rowLimit: limit)
+                        try await copy(&reader, to: &ledger, writers: writers, rowLimit: limit) {
+                            if let fixed = assembler.plan { await plan.provide(fixed) }
+                        }
                         rows = reader.stats.rows
                         try assembler.finish()
                         await plan.provide(assembler.plan!)

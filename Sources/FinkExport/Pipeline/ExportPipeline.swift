@@ -144,9 +144,12 @@ public struct ExportPipeline: Sendable {
     }
 
     /// Hands `reader`'s batches to the writer of the ledger's table as they fill, then accounts
-    /// the answer in the ledger (objects with `rowLimit` rows may have been cut).
-    func copy(_ reader: inout AnswerReader, to ledger: inout TableLedger, writers: WriterSet, rowLimit: Int? = nil) async throws {
+    /// the answer in the ledger (objects with `rowLimit` rows may have been cut). `madeBatch`
+    /// runs as each batch is made, before it is written.
+    func copy(_ reader: inout AnswerReader, to ledger: inout TableLedger, writers: WriterSet, rowLimit: Int? = nil,
+              madeBatch: () async -> Void = {}) async throws {
         while let batch = try reader.next() {
+            await madeBatch()
             try await write(batch, to: &ledger, writers: writers)
         }
         ledger.record(reader.stats, rowLimit: rowLimit)
