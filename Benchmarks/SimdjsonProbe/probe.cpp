@@ -1,9 +1,10 @@
 // How fast a SIMD JSON parser types the same answers: simdjson's On-Demand API (Debian's
 // libsimdjson-dev, 3.0.1 on bookworm) over saved objects answers, every value put into a vector
-// of its column (doubles, 64-bit integers, string bytes with offsets), each feature list's 26
-// entries read with std::from_chars. It does less than fink-export's parse + map (no validity,
-// no catalogue types, no checks on what does not fit, no errors naming rows), so its figure is
-// an upper bound for a mapper built on simdjson, set beside `parse-map-bench` on the same files.
+// of its column with a validity byte (doubles, 64-bit integers, string bytes with offsets; the
+// kind from the column's first value), each feature list's 26 entries into 26 columns with
+// std::from_chars. It does less than fink-export's parse + map (no catalogue types, no checks on
+// what does not fit, no keys a record lacks, no errors naming rows), so its figure is an upper
+// bound for a mapper built on simdjson, set beside `parse-map-bench` on the same files.
 // Not part of the build; by hand (session 21):
 //   apt-get install libsimdjson-dev g++
 //   g++ -O3 -std=c++17 Benchmarks/SimdjsonProbe/probe.cpp -lsimdjson -o /tmp/simdjson-probe
@@ -19,13 +20,30 @@
 
 using namespace simdjson;
 
-// One output column: whichever kinds of values its key held.
+// One output column: its values by the kind of its first value, and a validity byte per row.
 struct Column {
+  enum Kind { unknown, real, integer, string, features } kind = unknown;
   std::vector<double> reals;
   std::vector<int64_t> integers;
   std::string text;
   std::vector<uint32_t> textEnds;
-  size_t nulls = 0;
+  std::vector<uint8_t> valid;
+  // A feature list's 26 values, one column each (NaN under a null entry).
+  std::vector<std::vector<double>> featureValues;
+  std::vector<std::vector<uint8_t>> featureValid;
+
+  void null() {
+    valid.push_back(0);
+    switch (kind) {
+      case real: reals.push_back(0); break;
+      case integer: integers.push_back(0); break;
+      case string: textEnds.push_back(uint32_t(text.size())); break;
+      case features:
+        for (size_t f = 0; f < featureValues.size(); f++) { featureValues[f].push_back(0); featureValid[f].push_back(0); }
+        break;
+      case unknown: break;
+    }
+  }
 };
 
 // Columns by key, found by the key's position in the record first (records share their key
@@ -47,18 +65,28 @@ struct Columns {
   }
 };
 
-// A feature list ("[1.5, null, NaN, ...]"): its numbers into the column, the rest counted as nulls.
+// A feature list ("[1.5, null, NaN, ...]"): entry k into feature column k, a null entry as
+// a missing value.
 static void readFeatureList(std::string_view list, Column& column) {
   const char* p = list.data() + 1;
   const char* end = list.data() + list.size() - 1;
+  size_t entry = 0;
   while (p < end) {
     while (p < end && (*p == ' ' || *p == ',')) p++;
     if (p >= end) break;
+    if (entry == column.featureValues.size()) { column.featureValues.emplace_back(); column.featureValid.emplace_back(); }
     double value;
     auto read = std::from_chars(p, end, value);
-    if (read.ec == std::errc()) { column.reals.push_back(value); p = read.ptr; continue; }
-    while (p < end && *p != ',') p++;
-    column.nulls++;
+    if (read.ec == std::errc()) {
+      column.featureValues[entry].push_back(value);
+      column.featureValid[entry].push_back(value == value);
+      p = read.ptr;
+    } else {
+      while (p < end && *p != ',') p++;
+      column.featureValues[entry].push_back(0);
+      column.featureValid[entry].push_back(0);
+    }
+    entry++;
   }
 }
 
@@ -72,22 +100,24 @@ static size_t readAnswer(ondemand::parser& parser, padded_string& body, Columns&
       ondemand::value value = field.value();
       switch (value.type().value()) {
         case ondemand::json_type::number: {
-          int64_t integer;
-          if (value.get_number_type().value() != ondemand::number_type::floating_point_number && value.get_int64().get(integer) == SUCCESS)
-            column.integers.push_back(integer);
-          else
-            column.reals.push_back(value.get_double().value());
+          if (column.kind == Column::unknown)
+            column.kind = value.get_number_type().value() == ondemand::number_type::floating_point_number ? Column::real : Column::integer;
+          if (column.kind == Column::integer) column.integers.push_back(value.get_int64().value());
+          else column.reals.push_back(value.get_double().value());
+          column.valid.push_back(1);
           break;
         }
         case ondemand::json_type::string: {
           std::string_view text = value.get_string().value();
-          if (text.size() > 1 && text[0] == '[') { readFeatureList(text, column); break; }
+          if (column.kind == Column::unknown) column.kind = text.size() > 1 && text[0] == '[' ? Column::features : Column::string;
+          if (column.kind == Column::features) { readFeatureList(text, column); column.valid.push_back(1); break; }
           column.text.append(text);
           column.textEnds.push_back(uint32_t(column.text.size()));
+          column.valid.push_back(1);
           break;
         }
-        case ondemand::json_type::boolean: column.integers.push_back(value.get_bool().value()); break;
-        case ondemand::json_type::null: column.nulls++; break;
+        case ondemand::json_type::boolean: column.integers.push_back(value.get_bool().value()); column.valid.push_back(1); break;
+        case ondemand::json_type::null: column.null(); break;
         default: break;
       }
     }
