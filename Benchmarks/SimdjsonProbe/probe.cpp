@@ -2,15 +2,18 @@
 // libsimdjson-dev, 3.0.1 on bookworm) over saved objects answers, every value put into a vector
 // of its column with a validity byte (doubles, 64-bit integers, string bytes with offsets; the
 // kind from the column's first value), each feature list's 26 entries into 26 columns with
-// std::from_chars. It does less than fink-export's parse + map (no catalogue types, no checks on
-// what does not fit, no keys a record lacks, no errors naming rows), so its figure is an upper
-// bound for a mapper built on simdjson, set beside `parse-map-bench` on the same files.
+// std::from_chars; a key given twice, a feature list of another length and a non-finite double
+// are counted, a key a record lacks becomes a null, the string "nan" too, and the rows of each
+// object are counted. It still does less than fink-export's parse + map (the kinds come from the
+// first values, not the catalogue; no error names its row), so its figure is an upper bound for a
+// mapper built on simdjson, set beside `parse-map-bench` on the same files.
 // Not part of the build; by hand (session 21):
 //   apt-get install libsimdjson-dev g++
 //   g++ -O3 -std=c++17 Benchmarks/SimdjsonProbe/probe.cpp -lsimdjson -o /tmp/simdjson-probe
 //   /tmp/simdjson-probe <saved answers...>   # the best of 10 passes, as JSON
 #include <simdjson.h>
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -28,9 +31,11 @@ struct Column {
   std::string text;
   std::vector<uint32_t> textEnds;
   std::vector<uint8_t> valid;
-  // A feature list's 26 values, one column each (NaN under a null entry).
+  // A feature list's 26 values, one column each (0 and invalid under a null entry).
   std::vector<std::vector<double>> featureValues;
   std::vector<std::vector<uint8_t>> featureValid;
+  // The last row that gave this column a value: a key given twice, or one a record lacks.
+  size_t stamp = size_t(-1);
 
   void null() {
     valid.push_back(0);
@@ -65,6 +70,10 @@ struct Columns {
   }
 };
 
+// What the mapper would refuse: a key given twice, a feature list of another length, a
+// non-finite double.
+static size_t problems = 0;
+
 // A feature list ("[1.5, null, NaN, ...]"): entry k into feature column k, a null entry as
 // a missing value.
 static void readFeatureList(std::string_view list, Column& column) {
@@ -88,22 +97,35 @@ static void readFeatureList(std::string_view list, Column& column) {
     }
     entry++;
   }
+  // Twenty-six entries, or none (a missing band: a null in each feature column); anything
+  // else is a data error.
+  if (entry == 0) for (size_t f = 0; f < column.featureValues.size(); f++) { column.featureValues[f].push_back(0); column.featureValid[f].push_back(0); }
+  else if (entry != 26) problems++;
 }
 
-static size_t readAnswer(ondemand::parser& parser, padded_string& body, Columns& columns) {
+// Reads one answer's records; `records` counts them across answers (the columns' stamps).
+static size_t readAnswer(ondemand::parser& parser, padded_string& body, Columns& columns,
+                         std::unordered_map<std::string, size_t>& rowsPerObject, size_t& records) {
   size_t rows = 0;
   auto document = parser.iterate(body);
   for (auto record : document.get_array()) {
     size_t position = 0;
     for (auto field : record.get_object()) {
-      Column& column = columns.at(position++, field.unescaped_key().value());
+      std::string_view key = field.unescaped_key().value();
+      Column& column = columns.at(position++, key);
+      if (column.stamp == records) problems++;
+      column.stamp = records;
       ondemand::value value = field.value();
       switch (value.type().value()) {
         case ondemand::json_type::number: {
           if (column.kind == Column::unknown)
             column.kind = value.get_number_type().value() == ondemand::number_type::floating_point_number ? Column::real : Column::integer;
           if (column.kind == Column::integer) column.integers.push_back(value.get_int64().value());
-          else column.reals.push_back(value.get_double().value());
+          else {
+            double real = value.get_double().value();
+            if (!std::isfinite(real)) problems++;
+            column.reals.push_back(real);
+          }
           column.valid.push_back(1);
           break;
         }
@@ -111,6 +133,8 @@ static size_t readAnswer(ondemand::parser& parser, padded_string& body, Columns&
           std::string_view text = value.get_string().value();
           if (column.kind == Column::unknown) column.kind = text.size() > 1 && text[0] == '[' ? Column::features : Column::string;
           if (column.kind == Column::features) { readFeatureList(text, column); column.valid.push_back(1); break; }
+          if (text == "nan") { column.null(); break; }
+          if (key == "i:objectId") rowsPerObject[std::string(text)]++;
           column.text.append(text);
           column.textEnds.push_back(uint32_t(column.text.size()));
           column.valid.push_back(1);
@@ -121,6 +145,9 @@ static size_t readAnswer(ondemand::parser& parser, padded_string& body, Columns&
         default: break;
       }
     }
+    // The keys this record lacks are nulls.
+    for (auto& column : columns.all) if (column.stamp != records) { column.null(); column.stamp = records; }
+    records++;
     rows++;
   }
   return rows;
@@ -136,12 +163,14 @@ int main(int argc, char** argv) {
     size_t rows = 0;
     for (int pass = 0; pass < 10; pass++) {
       Columns columns;
+      std::unordered_map<std::string, size_t> rowsPerObject;
+      size_t records = 0;
       auto start = std::chrono::steady_clock::now();
       rows = 0;
-      for (auto& body : bodies) rows += readAnswer(parser, body, columns);
+      for (auto& body : bodies) rows += readAnswer(parser, body, columns, rowsPerObject, records);
       best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
-    printf("{\"bytes\": %zu, \"rows\": %zu, \"seconds\": %.4f, \"mb_per_s\": %.1f}\n", bytes, rows, best, bytes / best / 1e6);
+    printf("{\"bytes\": %zu, \"rows\": %zu, \"problems\": %zu, \"seconds\": %.4f, \"mb_per_s\": %.1f}\n", bytes, rows, problems, best, bytes / best / 1e6);
   } catch (const simdjson_error& error) {
     fprintf(stderr, "simdjson-probe: %s\n", error.what());
     return 1;
