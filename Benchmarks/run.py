@@ -304,6 +304,8 @@ def main():
         middle = statistics.median(walls)
         return f"{middle:.2f} ({min(walls):.2f}–{max(walls):.2f})" if len(walls) > 1 else f"{middle:.2f}"
 
+    # fink-export's median wall per format, which the HDF5 line and the peer's footnote cite too.
+    our_wall = {fmt: statistics.median(run[0] for run in results[fmt]["ours"]) for fmt in formats}
     for fmt in formats:
         rows = alerts
         peer_wall = peer and statistics.median(peer["walls"][fmt])
@@ -326,18 +328,17 @@ def main():
               + (f"; {args.compare_label}: {compared_parse['mb_per_s']:.0f} MB/s." if compared_parse else ".")]
     if peer and "hdf5" in formats:
         lines += [f"HDF5 writer alone: h5py {peer['write_seconds']['hdf5']:.1f} s (gzip 4 + shuffle, h5py's default level; fink-export's is 1); "
-                  f"fink-export's whole HDF5 export: {statistics.median(run[0] for run in results['hdf5']['ours']):.1f} s."]
+                  f"fink-export's whole HDF5 export: {our_wall['hdf5']:.1f} s."]
     if writers_alone:
         lines += [f"Parquet writer alone on the same {writers_alone['rows']:,} rows (saved answers, zstd 1): pyarrow's "
                   f"`to_parquet` {writers_alone['pyarrow']:.2f} s; fink-export's Parquet sink {writers_alone['ours']:.2f} s."]
     if peer:
-        ours = {fmt: statistics.median(run[0] for run in results[fmt]["ours"]) for fmt in formats}
         lines += ["", "¹ The peer fetches and parses once and then runs every writer in one process; its peak RSS is that "
                   "process's, and its time for a format is that process's wall time, taken from outside as fink-export's is, "
                   "less the other formats' writers: Python's start, imports and exit "
                   f"({peer['start_seconds']:.1f} s), fetch + parse ({peer['fetch_parse_seconds']:.1f} s) and that writer. "
                   "Timed inside the process instead (fetch + parse + that writer, as in the runs before session 20): "
-                  + ", ".join(f"{fmt} {peer['inside'][fmt]:.2f} s, {peer['inside'][fmt] / ours[fmt]:.1f}×" for fmt in formats) + "."]
+                  + ", ".join(f"{fmt} {peer['inside'][fmt]:.2f} s, {peer['inside'][fmt] / our_wall[fmt]:.1f}×" for fmt in formats) + "."]
     if counted:
         lines += ["", f"Instructions per row (callgrind, the first {counted['rows']:,} rows ({counted['bytes'] / 1e6:.1f} MB) of the largest "
                   "saved answer and half as many: the cost of one more row, and apart what a step spends once per file; "
