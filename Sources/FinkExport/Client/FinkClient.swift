@@ -18,6 +18,10 @@ public struct FetchedBody: Sendable {
     public var body: Data
     /// How many tries it took.
     public var attempts: Int
+
+    package init(request: RequestRecord, body: Data, attempts: Int) {
+        (self.request, self.body, self.attempts) = (request, body, attempts)
+    }
 }
 
 /// The two-step Fink client: the anomaly endpoint for the alerts, then the objects endpoint

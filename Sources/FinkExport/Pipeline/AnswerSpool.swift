@@ -39,11 +39,15 @@ package final class AnswerSpool: @unchecked Sendable {
     /// The thread that ``keep(_:as:)`` writes on, started by its first call.
     private var keeper: WriterThread?
     private let keeperLock = NSLock()
+    /// Deletes the objects answers once all are in hand, if armed (``removeOnceInHand(_:)``).
+    private let earlyRemoval: EarlyAnswerRemoval
 
     /// The spool of the export whose first output file is `firstOutput`.
     package init(besideOutput firstOutput: URL) {
-        directory = firstOutput.deletingLastPathComponent()
+        let directory = firstOutput.deletingLastPathComponent()
             .appendingPathComponent(".\(firstOutput.lastPathComponent).resume", isDirectory: true)
+        self.directory = directory
+        earlyRemoval = EarlyAnswerRemoval { Self.deleteAnswer($0, in: directory) }
     }
 
     /// Whether answers of an earlier export are kept here.
@@ -69,7 +73,7 @@ package final class AnswerSpool: @unchecked Sendable {
 
     /// Starts an empty spool for `manifest`, replacing what was there.
     package func create(_ manifest: Manifest) throws {
-        remove()
+        removeDirectory()
         do {
             try fileManager.createDirectory(at: directory, withIntermediateDirectories: false)
             let encoder = JSONEncoder()
@@ -98,6 +102,27 @@ package final class AnswerSpool: @unchecked Sendable {
             return keeper!
         }
         try await thread.perform { [self] in try save(fetched, as: name) }
+        earlyRemoval.inHand(name)
+    }
+
+    /// Deletes the answers `names` (objects answers, in the order given) as soon as every one of
+    /// them has been kept or read back in this run, while the export still reads and writes the
+    /// last ones (``EarlyAnswerRemoval``). Call it before the first of them is fetched.
+    package func removeOnceInHand(_ names: [String]) {
+        earlyRemoval.arm(names)
+    }
+
+    /// Ends the deletion ``removeOnceInHand(_:)`` started, if any: the answers it has not reached
+    /// stay (for `--resume`, after a failure).
+    package func stopEarlyRemoval() {
+        earlyRemoval.stop()
+    }
+
+    /// Deletes one kept answer: its request record first, so that a kill between the two leaves
+    /// a body that ``load(_:)`` ignores (the answer is asked for again), never a record without it.
+    static func deleteAnswer(_ name: String, in directory: URL) {
+        unlink(directory.appendingPathComponent(name + ".request.json").path)
+        unlink(directory.appendingPathComponent(name + ".json").path)
     }
 
     deinit {
@@ -112,6 +137,7 @@ package final class AnswerSpool: @unchecked Sendable {
         do {
             let request = try JSONDecoder().decode(RequestRecord.self, from: Data(contentsOf: requestURL))
             let body = try Data(contentsOf: directory.appendingPathComponent(name + ".json"))
+            earlyRemoval.inHand(name)
             return FetchedBody(request: request, body: body, attempts: 0)
         } catch {
             throw ResumeError.unreadable(directory: directory.path, answer: name, reason: error.localizedDescription)
@@ -135,6 +161,12 @@ package final class AnswerSpool: @unchecked Sendable {
     /// - Parameter delete: removes a directory with its files; replaceable, so that a test can
     ///   stop it part-way as a kill would.
     package func remove(deleting delete: (URL) -> Void = { try? FileManager.default.removeItem(at: $0) }) {
+        earlyRemoval.stop()
+        removeDirectory(deleting: delete)
+    }
+
+    /// ``remove(deleting:)`` without ending the early removal: the start of a new spool.
+    private func removeDirectory(deleting delete: (URL) -> Void = { try? FileManager.default.removeItem(at: $0) }) {
         let parent = directory.deletingLastPathComponent()
         let leftoverPrefix = directory.lastPathComponent + ".removing-"
         let doomed = parent.appendingPathComponent(leftoverPrefix + String(UInt32.random(in: 0 ... .max)))

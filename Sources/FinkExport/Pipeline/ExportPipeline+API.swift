@@ -35,6 +35,9 @@ extension ExportPipeline {
         var ledger = TableLedger(table: .objects)
         let assembler = BatchAssembler(table: .objects, mapper: mapper)
         if !batches.isEmpty {
+            // Once every answer is in memory, the kept ones are needed only if the export fails
+            // from then on: their deletion, slow on a disk that trims, runs beside the rest.
+            fetcher.spool?.removeOnceInHand(batches.indices.map(AnswerSpool.objectsName))
             let plan = PendingValue<BatchAssembler.Plan>()
             let parsing = WorkSlots.besideWriter()
             try await OrderedFetch.run(0 ..< batches.count, concurrency: api.concurrency, byteBudget: api.answerBytesInFlight,

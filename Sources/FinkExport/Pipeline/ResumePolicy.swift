@@ -52,6 +52,7 @@ package struct ResumePolicy: Sendable {
     /// What to throw after `error`: a ``ResumableFailure`` when another try could get past
     /// it and answers are kept (they stay); otherwise `error`, and the kept answers go.
     package static func outcome(of error: Error, spool: AnswerSpool?) -> Error {
+        spool?.stopEarlyRemoval()
         if let spool, canResume(after: error), spool.holdsAnswers {
             return ResumableFailure(underlying: error, spool: spool.directory)
         }

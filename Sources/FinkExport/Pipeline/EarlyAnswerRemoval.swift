@@ -1,0 +1,86 @@
+import Foundation
+
+/// Deletes an export's kept objects answers once every one of them is in memory, beside the
+/// reading and writing of the last ones, rather than after the export.
+///
+/// On a disk that trims the blocks it frees (ext4 mounted with `discard`, as many cloud images
+/// are), deleting the 500 MB a 100k export keeps takes 0.1–0.15 s with both cores idle: started
+/// when the last answer is kept, it runs while the answers still in hand are parsed and the
+/// last row groups written. What it costs: an export that fails after that point (an
+/// interruption, a full disk) keeps only the answers not yet deleted, and `--resume` asks the
+/// API again for the others. Before that point, nothing changes.
+///
+/// Safe from any thread: answers are kept and loaded by the export's tasks, and the deletion
+/// runs on a thread of its own (each `unlink` waits for the device).
+final class EarlyAnswerRemoval: @unchecked Sendable {
+    private let condition = NSCondition()
+    /// The answers to delete, in order, once none is awaited; empty until armed.
+    private var names: [String] = []
+    /// Armed answers not yet in hand.
+    private var awaited: Set<String> = []
+    /// Answers reported in hand before their names were armed (a resumed export loads as it goes).
+    private var inHandBefore: Set<String> = []
+    private var started = false
+    private var stopping = false
+    private var running = false
+    private let delete: @Sendable (String) -> Void
+
+    /// Deletion by `delete`, which removes one answer's files.
+    init(delete: @escaping @Sendable (String) -> Void) {
+        self.delete = delete
+    }
+
+    /// Deletes `names`, in this order, once each is in hand; a second call is ignored.
+    func arm(_ names: [String]) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard self.names.isEmpty, !started, !stopping else { return }
+        self.names = names
+        awaited = Set(names).subtracting(inHandBefore)
+        startIfReady()
+    }
+
+    /// `name` is in memory for the rest of the export (kept, or read back from the spool).
+    func inHand(_ name: String) {
+        condition.lock()
+        defer { condition.unlock() }
+        if names.isEmpty { inHandBefore.insert(name); return }
+        awaited.remove(name)
+        startIfReady()
+    }
+
+    /// No deletion starts once this returns, and the one under way has ended.
+    func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        stopping = true
+        while running { condition.wait() }
+    }
+
+    /// Starts the deletion when every armed answer is in hand (the lock held).
+    private func startIfReady() {
+        guard !started, !stopping, !names.isEmpty, awaited.isEmpty else { return }
+        started = true
+        running = true
+        let thread = Thread { [self] in deleteAll() }
+        thread.name = "fink-export.spool-removal"
+        thread.start()
+    }
+
+    private func deleteAll() {
+        var next = 0
+        while true {
+            condition.lock()
+            guard !stopping, next < names.count else {
+                running = false
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let name = names[next]
+            condition.unlock()
+            delete(name)
+            next += 1
+        }
+    }
+}
