@@ -1,16 +1,16 @@
 /// Accumulates one output column of the batch being built.
 ///
-/// Its arrays are appended to for every value read, so their dynamic exclusivity checks are
+/// Its buffers are appended to for every value read, so their dynamic exclusivity checks are
 /// turned off: a builder is only touched by the assembler that owns it, one call at a time.
 final class ColumnBuilder {
     let type: ColumnType
-    @exclusivity(unchecked) private var integers: [Int64] = []
-    @exclusivity(unchecked) private var reals: [Double] = []
-    @exclusivity(unchecked) private var booleans: [Bool] = []
+    @exclusivity(unchecked) private var integers = ValueBuffer<Int64>()
+    @exclusivity(unchecked) private var reals = ValueBuffer<Double>()
+    @exclusivity(unchecked) private var booleans = ValueBuffer<Bool>()
     @exclusivity(unchecked) private var text = TextColumn()
     /// Empty while every row so far is present: it is filled in at the first missing value,
     /// so columns without nulls (most of them) cost one append per value, not two.
-    @exclusivity(unchecked) private var validity: [Bool] = []
+    @exclusivity(unchecked) private var validity = ValueBuffer<Bool>()
     @exclusivity(unchecked) private var missingCount = 0
     private let capacity: Int
 
@@ -18,9 +18,9 @@ final class ColumnBuilder {
         self.type = type
         self.capacity = capacity
         switch type.storage {
-        case .integer: integers.reserveCapacity(capacity)
-        case .real: reals.reserveCapacity(capacity)
-        case .boolean: booleans.reserveCapacity(capacity)
+        case .integer: integers.reserve(capacity)
+        case .real: reals.reserve(capacity)
+        case .boolean: booleans.reserve(capacity)
         case .text: text.reserve(rows: capacity, bytesPerRow: 16)
         }
     }
@@ -41,8 +41,8 @@ final class ColumnBuilder {
 
     func appendMissing() {
         if missingCount == 0 {
-            validity.reserveCapacity(Swift.max(capacity, count + 1))
-            validity.append(contentsOf: repeatElement(true, count: count))
+            validity.reserve(Swift.max(capacity, count + 1))
+            validity.append(true, repeats: count)
         }
         switch type.storage {
         case .integer: integers.append(0)
@@ -134,7 +134,7 @@ final class ColumnBuilder {
         guard missingCount > 0 else { return }
         if !validity.removeLast() { missingCount -= 1 }
         // No null left: back to an empty validity, as markPresent expects.
-        if missingCount == 0 { validity.removeAll(keepingCapacity: true) }
+        if missingCount == 0 { validity.removeAll() }
     }
 
     /// The text of the last appended row, if present (used for object ids in messages).
@@ -147,13 +147,13 @@ final class ColumnBuilder {
     func take() -> Column {
         let values: ColumnValues
         switch type.storage {
-        case .integer: values = .integer(integers); integers.removeAll(keepingCapacity: true)
-        case .real: values = .real(reals); reals.removeAll(keepingCapacity: true)
-        case .boolean: values = .boolean(booleans); booleans.removeAll(keepingCapacity: true)
+        case .integer: values = .integer(integers.take())
+        case .real: values = .real(reals.take())
+        case .boolean: values = .boolean(booleans.take())
         case .text: values = .text(text); text.removeAll()
         }
-        let column = Column(values: values, validity: missingCount == 0 ? nil : validity)
-        validity.removeAll(keepingCapacity: true)
+        let column = Column(values: values, validity: missingCount == 0 ? nil : validity.take())
+        validity.removeAll()
         missingCount = 0
         return column
     }
