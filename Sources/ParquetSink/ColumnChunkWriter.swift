@@ -151,6 +151,7 @@ final class ColumnChunkWriter {
     /// A NaN is a null: fink-export keeps NaN for a missing real, as the API sends it.
     private func appendReals(_ values: [Double], validity: [Bool]?) {
         let float32 = self.column.type == .float
+        if validity == nil, !float32, appendPresentDoubles(values) { return }
         withPage { levels, plain, statistics in
             var low = Double.infinity, high = -Double.infinity, nulls = 0
             plain.appendInPlace(capacity: values.count * (float32 ? 4 : 8)) { out in
@@ -173,6 +174,30 @@ final class ColumnChunkWriter {
             if nulls < values.count { statistics.add(min: low, max: high) }
         }
         pageRows += values.count
+    }
+
+    /// Most double columns of a batch hold a value in every row: one run of definition levels,
+    /// and the values' bytes as they are in memory (PLAIN is little-endian IEEE 754). Returns
+    /// false, having written nothing, when a value is NaN (a null) or the host is big-endian.
+    private func appendPresentDoubles(_ values: [Double]) -> Bool {
+        #if _endian(little)
+        var low = Double.infinity, high = -Double.infinity, sawNaN = false
+        for value in values {
+            sawNaN = sawNaN || value.isNaN
+            low = min(low, value)
+            high = max(high, value)
+        }
+        guard !sawNaN else { return false }
+        withPage { levels, plain, statistics in
+            levels.append(1, count: values.count)
+            values.withUnsafeBytes { plain.append(contentsOf: $0) }
+            if !values.isEmpty { statistics.add(min: low, max: high) }
+        }
+        pageRows += values.count
+        return true
+        #else
+        return false
+        #endif
     }
 
     /// PLAIN booleans are bit-packed, least significant bit first.
