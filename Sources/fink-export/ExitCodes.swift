@@ -21,7 +21,8 @@ enum ExitCodes {
         switch error {
         case let error as ResumableFailure:
             let (code, message) = classify(error.underlying)
-            return (code, message + "; the answers received are kept: run the same command with --resume to continue")
+            // Not "every answer received": once all are in, they are deleted as the export ends.
+            return (code, message + "; run the same command with --resume to continue: it asks the API only for the answers not kept")
         case let error as WriterError: return classify(error.underlying)
         case let error as ValidationError: return (usage, error.message)
         case let error as QueryError: return (usage, Messages.text(error))

@@ -55,6 +55,22 @@ struct EarlyAnswerRemovalTests {
         #expect(!FileManager.default.fileExists(atPath: spool.directory.path))
     }
 
+    @Test("an answer received once the deletion has started is not written to the spool: it would go at once")
+    func lastAnswerNotWritten() async throws {
+        let scratch = try ScratchDirectory()
+        let spool = try Self.newSpool(in: scratch)
+        spool.removeOnceInHand(Self.names)
+        try await spool.keep(Self.answer(0), as: Self.names[0])
+        try await spool.keep(Self.answer(1), as: Self.names[1])
+        #expect(Self.objectsFiles(spool).count == 4)
+        // The last answer is in memory: the deletion starts before its write is even queued.
+        spool.received(Self.names[2])
+        #expect(try await Self.eventually { Self.objectsFiles(spool).isEmpty }, "left: \(Self.objectsFiles(spool))")
+        try await spool.keep(Self.answer(2), as: Self.names[2])
+        #expect(Self.objectsFiles(spool).isEmpty, "written after the deletion started: \(Self.objectsFiles(spool))")
+        #expect(try spool.load(Self.names[2]) == nil)
+    }
+
     @Test("stopped before every answer is in hand (a failure), it deletes none, even when the last one is kept after")
     func stopBeforeAllKept() async throws {
         let scratch = try ScratchDirectory()

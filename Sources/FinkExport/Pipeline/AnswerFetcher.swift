@@ -4,7 +4,8 @@
 /// An answer is handed to its reader while it is being kept, not after: the write waits for the
 /// device (tens of milliseconds per answer here), and the parse need not wait with it. A call
 /// returns only once the answer is kept too, and fails if keeping it failed, so a delivered
-/// answer is always a kept one.
+/// answer is always a kept one, until every answer is in hand: the kept ones are then deleted,
+/// and the rest not written (``EarlyAnswerRemoval``).
 package struct AnswerFetcher: Sendable {
     package let client: FinkClient
     package let query: FinkQuery
@@ -32,6 +33,7 @@ package struct AnswerFetcher: Sendable {
     private func keeping<Result>(_ fetched: FetchedBody, as name: String,
                                  while use: (FetchedBody) async throws -> Result) async throws -> Result {
         guard let spool else { return try await use(fetched) }
+        spool.received(name)
         async let kept: Void = spool.keep(fetched, as: name)
         let result: Result
         do {

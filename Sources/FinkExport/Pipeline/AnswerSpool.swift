@@ -41,13 +41,17 @@ package final class AnswerSpool: @unchecked Sendable {
     private let keeperLock = NSLock()
     /// Deletes the objects answers once all are in hand, if armed (``removeOnceInHand(_:)``).
     private let earlyRemoval: EarlyAnswerRemoval
+    /// Held while an answer's files are written or deleted, so the two never interleave.
+    private let answerFiles = NSLock()
 
     /// The spool of the export whose first output file is `firstOutput`.
     package init(besideOutput firstOutput: URL) {
         let directory = firstOutput.deletingLastPathComponent()
             .appendingPathComponent(".\(firstOutput.lastPathComponent).resume", isDirectory: true)
         self.directory = directory
-        earlyRemoval = EarlyAnswerRemoval { Self.deleteAnswer($0, in: directory) }
+        earlyRemoval = EarlyAnswerRemoval { [answerFiles] name in
+            answerFiles.withLock { Self.deleteAnswer(name, in: directory) }
+        }
     }
 
     /// Whether answers of an earlier export are kept here.
@@ -96,12 +100,28 @@ package final class AnswerSpool: @unchecked Sendable {
     /// time. A direct write waits for the device (0.3–0.9 s per 500 MB here), and a task waiting
     /// there would hold one of the concurrency pool's threads, one per core, that parse the other
     /// answers meanwhile.
+    ///
+    /// The answer is in hand from this call on (its body is in memory), if ``received(_:)`` did
+    /// not say so already: once every answer armed by ``removeOnceInHand(_:)`` is, the answers
+    /// not yet written are not written at all, since they would be deleted right after.
     package func keep(_ fetched: FetchedBody, as name: String) async throws {
         let thread = keeperLock.withLock {
             if keeper == nil { keeper = WriterThread() }
             return keeper!
         }
-        try await thread.perform { [self] in try save(fetched, as: name) }
+        earlyRemoval.inHand(name)
+        try await thread.perform { [self] in
+            try answerFiles.withLock {
+                if earlyRemoval.isRemoving(name) { return }
+                try save(fetched, as: name)
+            }
+        }
+    }
+
+    /// The answer `name` has been received whole and is in memory: said before ``keep(_:as:)``'s
+    /// task starts (it waits for a free thread while both parse), so the last answer's arrival
+    /// starts the early removal at once.
+    package func received(_ name: String) {
         earlyRemoval.inHand(name)
     }
 

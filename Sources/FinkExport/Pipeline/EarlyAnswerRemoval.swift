@@ -5,10 +5,12 @@ import Foundation
 ///
 /// On a disk that trims the blocks it frees (ext4 mounted with `discard`, as many cloud images
 /// are), deleting the 500 MB a 100k export keeps takes 0.1–0.15 s with both cores idle: started
-/// when the last answer is kept, it runs while the answers still in hand are parsed and the
-/// last row groups written. What it costs: an export that fails after that point (an
-/// interruption, a full disk) keeps only the answers not yet deleted, and `--resume` asks the
-/// API again for the others. Before that point, nothing changes.
+/// when the last answer is received, it runs while the answers still in hand are parsed and the
+/// last row groups written, and the answers not yet written to the spool are not written at all
+/// (``isRemoving(_:)``). What it costs: an export that fails after that point (an interruption,
+/// a full disk) keeps only the answers not yet deleted, and `--resume` asks the API again for
+/// the others. Before that point, nothing changes: the API is needed until the last answer is
+/// in, and a network failure keeps every answer received.
 ///
 /// Safe from any thread: answers are kept and loaded by the export's tasks, and the deletion
 /// runs on a thread of its own (each `unlink` waits for the device).
@@ -18,6 +20,8 @@ final class EarlyAnswerRemoval: @unchecked Sendable {
     private var names: [String] = []
     /// Armed answers not yet in hand.
     private var awaited: Set<String> = []
+    /// Every armed answer.
+    private var armed: Set<String> = []
     /// Answers reported in hand before their names were armed (a resumed export loads as it goes).
     private var inHandBefore: Set<String> = []
     private var started = false
@@ -36,7 +40,8 @@ final class EarlyAnswerRemoval: @unchecked Sendable {
         defer { condition.unlock() }
         guard self.names.isEmpty, !started, !stopping else { return }
         self.names = names
-        awaited = Set(names).subtracting(inHandBefore)
+        armed = Set(names)
+        awaited = armed.subtracting(inHandBefore)
         startIfReady()
     }
 
@@ -47,6 +52,13 @@ final class EarlyAnswerRemoval: @unchecked Sendable {
         if names.isEmpty { inHandBefore.insert(name); return }
         awaited.remove(name)
         startIfReady()
+    }
+
+    /// Whether `name` is armed and its deletion has started: it is then not worth writing.
+    func isRemoving(_ name: String) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return started && armed.contains(name)
     }
 
     /// No deletion starts once this returns, and the one under way has ended.
