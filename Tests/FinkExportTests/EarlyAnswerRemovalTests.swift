@@ -23,6 +23,17 @@ struct EarlyAnswerRemovalTests {
         return spool
     }
 
+    /// A new spool armed for the three answers, the first two of them kept (the directory
+    /// lives as long as the scratch directory returned with it).
+    static func armedWithTwoKept() async throws -> (ScratchDirectory, AnswerSpool) {
+        let scratch = try ScratchDirectory()
+        let spool = try newSpool(in: scratch)
+        spool.removeOnceInHand(names)
+        try await spool.keep(answer(0), as: names[0])
+        try await spool.keep(answer(1), as: names[1])
+        return (scratch, spool)
+    }
+
     static func files(_ spool: AnswerSpool) -> Set<String> {
         Set((try? FileManager.default.contentsOfDirectory(atPath: spool.directory.path)) ?? [])
     }
@@ -39,12 +50,9 @@ struct EarlyAnswerRemovalTests {
 
     @Test("nothing is deleted until the last answer is kept; then every objects answer goes, the anomaly answer and the manifest stay")
     func deletesOnceAllKept() async throws {
-        let scratch = try ScratchDirectory()
-        let spool = try Self.newSpool(in: scratch)
-        spool.removeOnceInHand(Self.names)
+        let (scratch, spool) = try await Self.armedWithTwoKept()
+        defer { withExtendedLifetime(scratch) {} }
         try await spool.keep(Self.answer(9), as: "anomalies")
-        try await spool.keep(Self.answer(0), as: Self.names[0])
-        try await spool.keep(Self.answer(1), as: Self.names[1])
         // Two of three kept: the deletion has not started, so nothing can have gone.
         #expect(Self.objectsFiles(spool).count == 4)
         try await spool.keep(Self.answer(2), as: Self.names[2])
@@ -57,11 +65,8 @@ struct EarlyAnswerRemovalTests {
 
     @Test("an answer received once the deletion has started is not written to the spool: it would go at once")
     func lastAnswerNotWritten() async throws {
-        let scratch = try ScratchDirectory()
-        let spool = try Self.newSpool(in: scratch)
-        spool.removeOnceInHand(Self.names)
-        try await spool.keep(Self.answer(0), as: Self.names[0])
-        try await spool.keep(Self.answer(1), as: Self.names[1])
+        let (scratch, spool) = try await Self.armedWithTwoKept()
+        defer { withExtendedLifetime(scratch) {} }
         #expect(Self.objectsFiles(spool).count == 4)
         // The last answer is in memory: the deletion starts before its write is even queued.
         spool.received(Self.names[2])
@@ -73,11 +78,8 @@ struct EarlyAnswerRemovalTests {
 
     @Test("stopped before every answer is in hand (a failure), it deletes none, even when the last one is kept after")
     func stopBeforeAllKept() async throws {
-        let scratch = try ScratchDirectory()
-        let spool = try Self.newSpool(in: scratch)
-        spool.removeOnceInHand(Self.names)
-        try await spool.keep(Self.answer(0), as: Self.names[0])
-        try await spool.keep(Self.answer(1), as: Self.names[1])
+        let (scratch, spool) = try await Self.armedWithTwoKept()
+        defer { withExtendedLifetime(scratch) {} }
         spool.stopEarlyRemoval()
         // An answer still being kept when the export failed.
         try await spool.keep(Self.answer(2), as: Self.names[2])

@@ -126,8 +126,8 @@ package final class AnswerSpool: @unchecked Sendable {
     }
 
     /// Deletes the answers `names` (objects answers, in the order given) as soon as every one of
-    /// them has been kept or read back in this run, while the export still reads and writes the
-    /// last ones (``EarlyAnswerRemoval``). Call it before the first of them is fetched.
+    /// them has been received or read back in this run, while the export still reads and writes
+    /// the last ones (``EarlyAnswerRemoval``). Call it before the first of them is fetched.
     package func removeOnceInHand(_ names: [String]) {
         earlyRemoval.arm(names)
     }

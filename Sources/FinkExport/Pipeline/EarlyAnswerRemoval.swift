@@ -45,7 +45,7 @@ final class EarlyAnswerRemoval: @unchecked Sendable {
         startIfReady()
     }
 
-    /// `name` is in memory for the rest of the export (kept, or read back from the spool).
+    /// `name` is in memory for the rest of the export (received, or read back from the spool).
     func inHand(_ name: String) {
         condition.lock()
         defer { condition.unlock() }
