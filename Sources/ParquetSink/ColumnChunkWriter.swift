@@ -176,9 +176,9 @@ final class ColumnChunkWriter {
         pageRows += values.count
     }
 
-    /// Most double columns of a batch hold a value in every row: one run of definition levels,
-    /// and the values' bytes as they are in memory (PLAIN is little-endian IEEE 754). Returns
-    /// false, having written nothing, when a value is NaN (a null) or the host is big-endian.
+    /// A double column whose batch holds a value in every row: one run of definition levels, and
+    /// the values' bytes as they are in memory (PLAIN is little-endian IEEE 754). Returns false,
+    /// having written nothing, when a value is NaN (a null) or the host is big-endian.
     private func appendPresentDoubles(_ values: [Double]) -> Bool {
         #if _endian(little)
         var low = Double.infinity, high = -Double.infinity, sawNaN = false
