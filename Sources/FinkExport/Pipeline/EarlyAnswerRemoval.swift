@@ -22,8 +22,6 @@ final class EarlyAnswerRemoval: @unchecked Sendable {
     private var awaited: Set<String> = []
     /// Every armed answer.
     private var armed: Set<String> = []
-    /// Answers reported in hand before their names were armed (a resumed export loads as it goes).
-    private var inHandBefore: Set<String> = []
     private var started = false
     private var stopping = false
     private var running = false
@@ -34,22 +32,22 @@ final class EarlyAnswerRemoval: @unchecked Sendable {
         self.delete = delete
     }
 
-    /// Deletes `names`, in this order, once each is in hand; a second call is ignored.
+    /// Deletes `names`, in this order, once each is in hand; a second call is ignored. Arm before
+    /// any of them is fetched: one reported in hand earlier does not count, and the deletion
+    /// then never starts (the spool goes at the end, as without it).
     func arm(_ names: [String]) {
         condition.lock()
         defer { condition.unlock() }
         guard self.names.isEmpty, !started, !stopping else { return }
         self.names = names
         armed = Set(names)
-        awaited = armed.subtracting(inHandBefore)
-        startIfReady()
+        awaited = armed
     }
 
     /// `name` is in memory for the rest of the export (received, or read back from the spool).
     func inHand(_ name: String) {
         condition.lock()
         defer { condition.unlock() }
-        if names.isEmpty { inHandBefore.insert(name); return }
         awaited.remove(name)
         startIfReady()
     }
